@@ -1,0 +1,87 @@
+# plateau — the build: one binary, unit tests (plain and sanitized), checks.
+# `make` builds build/plateau; `make check` installs deps and runs every test.
+
+CC       ?= gcc
+RE_CFLAGS := $(shell pkg-config --cflags libre librem 2>/dev/null) \
+	-DHAVE_INTTYPES_H -DHAVE_STDBOOL_H -DHAVE_INET6
+RE_LIBS  := $(shell pkg-config --libs libre librem 2>/dev/null)
+WARN     := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wvla -Werror
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARN) $(RE_CFLAGS) \
+	-Isrc -Ibuild/gen
+LDLIBS   += $(RE_LIBS) -lsqlite3 -lm -lpthread
+
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+
+# Every module is a folder under src/; src/cmd/ holds the subcommands and
+# src/main.c the dispatcher. Unit tests link everything but main.c.
+LIB_SRCS  := $(sort $(filter-out src/main.c,$(wildcard src/*/*.c)))
+CMD_SRCS  := $(sort $(wildcard src/cmd/*.c))
+TEST_SRCS := $(sort $(wildcard tests/unit/*.c))
+HDRS      := $(wildcard src/*.h src/*/*.h tests/unit/*.h)
+
+OBJS      := $(LIB_SRCS:%.c=build/obj/%.o)
+TEST_OBJS := $(TEST_SRCS:%.c=build/obj/%.o)
+SOBJS     := $(LIB_SRCS:%.c=build/san/%.o) $(TEST_SRCS:%.c=build/san/%.o)
+
+.PHONY: all deps demo check test unit unit-san integration bench fuzz clean
+
+all: build/plateau build/unit
+
+deps:
+	@./scripts/deps.sh
+
+# Generated tables: each src/cmd/NAME.c defines `cmd_NAME`, each
+# tests/unit/test_NAME.c defines `tests_NAME[]`.
+build/gen/commands.h: $(CMD_SRCS) Makefile
+	@mkdir -p $(@D)
+	@for f in $(CMD_SRCS); do n=$$(basename $$f .c); \
+		echo "COMMAND($$n)"; done > $@.tmp && mv $@.tmp $@
+
+build/gen/suites.h: $(TEST_SRCS) Makefile
+	@mkdir -p $(@D)
+	@for f in $(TEST_SRCS); do n=$$(basename $$f .c); \
+		case $$n in test_*) echo "SUITE($${n#test_})";; esac; \
+		done > $@.tmp && mv $@.tmp $@
+
+build/obj/%.o: %.c $(HDRS) build/gen/commands.h build/gen/suites.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+build/san/%.o: %.c $(HDRS) build/gen/commands.h build/gen/suites.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -O1 $(SANFLAGS) -c $< -o $@
+
+build/plateau: build/obj/src/main.o $(OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+build/unit: $(OBJS) $(TEST_OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+build/unit-san: $(SOBJS)
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+
+unit: build/unit
+	./build/unit
+
+unit-san: build/unit-san
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		./build/unit-san
+
+# The whole proof: deps, build, every suite, one summary line at the end.
+check: deps
+	$(MAKE) all build/unit-san
+	./tests/run-all.sh
+
+test: check
+
+demo: deps
+	$(MAKE) build/plateau
+	./scripts/demo.sh
+
+bench: build/plateau
+	./bench/run.sh
+
+clean:
+	rm -rf build

@@ -1,0 +1,79 @@
+/* runner.c — runs the unit-test tables, failing any test that leaks heap. */
+#include <malloc.h>
+#include <stdlib.h>
+#include "test.h"
+
+struct suite {
+	const char *name;
+	const struct test *tests;
+};
+
+static const struct suite suites[] = {
+#define SUITE(n) {#n, tests_##n},
+#include "suites.h"
+#undef SUITE
+	{NULL, NULL}
+};
+
+/* Bytes of heap in use; 0 under AddressSanitizer, whose LeakSanitizer
+ * checks the whole run at exit instead. */
+static size_t heap_in_use(void)
+{
+	return mallinfo2().uordblks;
+}
+
+/* A filter is "suite" or "suite/test" (prefix match on the test name). */
+static int selected(const char *filter, const char *suite, const char *test)
+{
+	size_t n;
+
+	if (!filter)
+		return 1;
+	n = strlen(suite);
+	if (strncmp(filter, suite, n))
+		return 0;
+	if (filter[n] == '\0')
+		return 1;
+	if (filter[n] != '/')
+		return 0;
+	return !strncmp(filter + n + 1, test, strlen(filter + n + 1));
+}
+
+int main(int argc, char **argv)
+{
+	const char *filter = argc > 1 ? argv[1] : NULL;
+	unsigned passed = 0, failed = 0;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("unit tests%s%s\n", filter ? " matching " : "",
+	       filter ? filter : "");
+
+	for (const struct suite *s = suites; s->name; s++) {
+		for (const struct test *t = s->tests; t->name; t++) {
+			size_t before, after;
+			int err;
+
+			if (!selected(filter, s->name, t->name))
+				continue;
+			before = heap_in_use();
+			err = t->fn();
+			after = heap_in_use();
+			if (!err && after > before) {
+				fprintf(stderr, "  leaked %zu bytes\n",
+					after - before);
+				err = ENOMEM;
+			}
+			if (err) {
+				printf("FAIL %s/%s (%s)\n", s->name, t->name,
+				       strerror(err));
+				failed++;
+			}
+			else {
+				printf("ok   %s/%s\n", s->name, t->name);
+				passed++;
+			}
+		}
+	}
+	printf("%u passed, %u failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
