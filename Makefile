@@ -27,6 +27,11 @@ SOBJS     := $(LIB_SRCS:%.c=build/san/%.o) $(TEST_SRCS:%.c=build/san/%.o)
 
 .PHONY: all deps demo check test unit unit-san integration bench fuzz clean
 
+FUZZ_SRCS := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZERS   := $(FUZZ_SRCS:fuzz/%.c=build/fuzz/%)
+FOBJS     := $(LIB_SRCS:%.c=build/fobj/%.o)
+FUZZFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+
 all: build/plateau build/unit
 
 deps:
@@ -53,6 +58,18 @@ build/san/%.o: %.c $(HDRS) build/gen/commands.h build/gen/suites.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -O1 $(SANFLAGS) -c $< -o $@
 
+build/fobj/%.o: %.c $(HDRS) build/gen/commands.h build/gen/suites.h
+	@mkdir -p $(@D)
+	clang $(filter-out -O2,$(CFLAGS)) -O1 $(FUZZFLAGS) -c $< -o $@
+
+# libFuzzer harnesses: fuzz/fuzz_NAME.c -> build/fuzz/fuzz_NAME
+build/fuzz/%: fuzz/%.c $(FOBJS)
+	@mkdir -p $(@D)
+	clang $(filter-out -O2,$(CFLAGS)) -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-omit-frame-pointer -o $@ $^ $(LDLIBS)
+
+fuzz: $(FUZZERS)
+
 build/plateau: build/obj/src/main.o $(OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -71,7 +88,7 @@ unit-san: build/unit-san
 
 # The whole proof: deps, build, every suite, one summary line at the end.
 check: deps
-	$(MAKE) all build/unit-san
+	$(MAKE) all build/unit-san fuzz
 	./tests/run-all.sh
 
 test: check

@@ -43,6 +43,7 @@ run_suite() {
 run_suite unit ./build/unit
 run_suite unit-asan-ubsan env ASAN_OPTIONS=detect_leaks=1 \
 	UBSAN_OPTIONS=print_stacktrace=1 ./build/unit-san
+run_suite fuzz-smoke ./tests/fuzz-smoke.sh
 for t in tests/integration/*.sh tests/web/*.sh; do
 	[ -x "$t" ] || continue
 	run_suite "$t" "$t"
