@@ -303,10 +303,10 @@ int store_cdr_disposition(struct store *st, const char *tenant,
 
 int store_log_prepare(struct store *st)
 {
-	static const char *const sql[3] = {
+	static const char ins_event[] =
 		"INSERT INTO events (" EV_COLS ") VALUES (?, ?, ?, ?, ?, ?, "
-		"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-
+		"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	static const char put_cdr[] =
 		"INSERT INTO cdrs (" CDR_COLS ") VALUES (?, ?, ?, ?, ?, ?, "
 		"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL) "
 		"ON CONFLICT (call_id) DO UPDATE SET "
@@ -319,11 +319,11 @@ int store_log_prepare(struct store *st)
 		"talk_ms = excluded.talk_ms, outcome = excluded.outcome, "
 		"exit_reason = excluded.exit_reason, "
 		"recording = excluded.recording "
-		"WHERE cdrs.tenant = excluded.tenant",
-
+		"WHERE cdrs.tenant = excluded.tenant";
+	static const char set_dispo[] =
 		"UPDATE cdrs SET disposition = ?, notes = ? "
-		"WHERE call_id = ? AND tenant = ?",
-	};
+		"WHERE call_id = ? AND tenant = ?";
+	const char *sql[3] = {ins_event, put_cdr, set_dispo};
 	sqlite3_stmt **stmts[3] = {&st->ins_event, &st->put_cdr,
 				   &st->set_dispo};
 
