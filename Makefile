@@ -34,6 +34,20 @@ FUZZFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
 
 all: build/plateau build/unit
 
+# Helper programs: tests/integration/NAME.c (driven by the scripts there)
+# and bench/NAME.c, each linked with the library into build/bin/NAME.
+HELPER_SRCS := $(sort $(wildcard tests/integration/*.c bench/*.c))
+HELPERS     := $(addprefix build/bin/,$(notdir $(HELPER_SRCS:.c=)))
+all: $(HELPERS)
+
+build/bin/%: tests/integration/%.c $(OBJS) $(HDRS) build/gen/commands.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(OBJS) $(LDLIBS)
+
+build/bin/%: bench/%.c $(OBJS) $(HDRS) build/gen/commands.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(OBJS) $(LDLIBS)
+
 deps:
 	@./scripts/deps.sh
 
@@ -97,7 +111,7 @@ demo: deps
 	$(MAKE) build/plateau
 	./scripts/demo.sh
 
-bench: build/plateau
+bench: all
 	./bench/run.sh
 
 clean:

@@ -196,7 +196,6 @@ static void *writer_main(void *arg)
 		pause_ms = RETRY_MIN_MS;
 		failing_ms = 0;
 		for (size_t i = 0; i < n; i++) {
-			free(st->ring[st->head]);
 			st->ring[st->head] = NULL;
 			st->head = (st->head + 1) % st->cap;
 		}
@@ -208,6 +207,11 @@ static void *writer_main(void *arg)
 		st->stats.rejected += rejected;
 		st->stats.batches++;
 		pthread_cond_broadcast(&st->done);
+		/* The rows are ours alone now: free them unlocked. */
+		pthread_mutex_unlock(&st->lock);
+		for (size_t i = 0; i < n; i++)
+			free(batch[i]);
+		pthread_mutex_lock(&st->lock);
 	}
 	pthread_cond_broadcast(&st->done);
 	pthread_mutex_unlock(&st->lock);
