@@ -695,7 +695,7 @@ static int forecast_run(const struct staff_opts *o, FILE *out, FILE *errf)
 	char errbuf[512];
 	int64_t step = (int64_t)o->interval_s;
 	double hours = o->interval_s / 3600.0;
-	double tot_agents = 0, tot_sched = 0;
+	double tot_agents = 0, tot_sched = 0, q_agents = 0, q_sched = 0;
 	int rc = 1;
 
 	if ((double)step != o->interval_s) {
@@ -835,7 +835,10 @@ static int forecast_run(const struct staff_opts *o, FILE *out, FILE *errf)
 				"\"service_level\": %.10g, \"asa_s\": ",
 				r->calls, r->aht_s, s->e.load, s->agents,
 				s->scheduled, s->e.service_level);
-			print_asa(out, &s->e, "null");
+			if (s->e.has_asa)
+				fprintf(out, "%.10g", s->e.asa_s);
+			else
+				fputs("null", out);
 			fprintf(out, ", \"occupancy\": %.10g", s->e.occupancy);
 			if (o->model == WFM_ERLANG_A)
 				fprintf(out, ", \"p_abandon\": %.10g",
@@ -860,6 +863,15 @@ static int forecast_run(const struct staff_opts *o, FILE *out, FILE *errf)
 				"%8s %9.4f\n", when, r->calls, r->aht_s,
 				s->e.load, s->agents, s->scheduled,
 				s->e.service_level, asa, s->e.occupancy);
+			q_agents += s->agents * hours;
+			q_sched += s->scheduled * hours;
+			if (i + 1 == f.nrows ||
+			    strcmp(r->queue, f.rows[i + 1].queue)) {
+				fprintf(out, "%-17s %.2f agent-hours on the "
+					"phones, %.2f scheduled\n",
+					"queue total", q_agents, q_sched);
+				q_agents = q_sched = 0;
+			}
 			break;
 		}
 		}
