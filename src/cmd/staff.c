@@ -543,7 +543,7 @@ static int forecast_read(struct csv *c, struct staff_forecast *f)
 		err = csv_column(c, "aht_s", true, &col_aht);
 	while (!err) {
 		struct staff_row r;
-		const char *q;
+		const char *q = "";
 		bool got;
 
 		err = csv_next(c, &got);
@@ -696,7 +696,7 @@ static int forecast_run(const struct staff_opts *o, FILE *out, FILE *errf)
 	int64_t step = (int64_t)o->interval_s;
 	double hours = o->interval_s / 3600.0;
 	double tot_agents = 0, tot_sched = 0, q_agents = 0, q_sched = 0;
-	int rc = 1;
+	int rc = 1;  /* 2 for bad input in the file, 1 for other failures */
 
 	if ((double)step != o->interval_s) {
 		fprintf(errf, "plateau staff: --interval must be whole "
@@ -720,18 +720,21 @@ static int forecast_run(const struct staff_opts *o, FILE *out, FILE *errf)
 				"%s is not on the %lld s interval grid "
 				"(--interval)\n", r->queue, when,
 				(long long)step);
+			rc = 2;
 			goto out;
 		}
 		if (i > 0 && !strcmp(r->queue, f.rows[i - 1].queue) &&
 		    r->start == f.rows[i - 1].start) {
 			fprintf(errf, "plateau staff: --forecast: queue %s, "
 				"%s appears twice\n", r->queue, when);
+			rc = 2;
 			goto out;
 		}
 		if (r->calls * r->aht_s / o->interval_s > WFM_MAX_LOAD) {
 			fprintf(errf, "plateau staff: --forecast: queue %s, "
 				"%s: load above %g Erlangs\n", r->queue, when,
 				WFM_MAX_LOAD);
+			rc = 2;
 			goto out;
 		}
 		if (o->model == WFM_ERLANG_A &&
@@ -739,6 +742,7 @@ static int forecast_run(const struct staff_opts *o, FILE *out, FILE *errf)
 			fprintf(errf, "plateau staff: --patience: above %g "
 				"times the AHT of queue %s at %s\n",
 				WFM_MAX_PATIENCE_AHT, r->queue, when);
+			rc = 2;
 			goto out;
 		}
 	}
