@@ -1,0 +1,974 @@
+/* test_media.c — media: WAV reader, DTMF decoding, SIP INFO bodies,
+ * announcements, and legs on loopback (relay, transcoding, players,
+ * recorder, listen, RFC 4733 digits). */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <re.h>
+#include <rem_g711.h>
+#include "media/media.h"
+#include "media/dtmf.h"
+#include "media/wav.h"
+#include "test.h"
+
+/* ---------------------------------------------------------------------
+ * Helpers
+ * ------------------------------------------------------------------- */
+
+/* A WAV file in memory: header for `channels` x 16 bit at srate, then
+ * n samples of value v (interleaved as given). */
+static size_t make_wav(uint8_t *buf, uint16_t channels, uint32_t srate,
+		       const int16_t *s, size_t n)
+{
+	wav_header(buf, channels, srate, (uint32_t)(n * 2));
+	for (size_t i = 0; i < n; i++) {
+		buf[WAV_HEADER_LEN + 2 * i] = (uint8_t)(uint16_t)s[i];
+		buf[WAV_HEADER_LEN + 2 * i + 1] = (uint8_t)((uint16_t)s[i] >> 8);
+	}
+	return WAV_HEADER_LEN + n * 2;
+}
+
+static int write_file(const char *path, const uint8_t *p, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	size_t w;
+
+	if (!f)
+		return errno;
+	w = fwrite(p, 1, n, f);
+	fclose(f);
+	return w == n ? 0 : EIO;
+}
+
+static int read_whole(const char *path, uint8_t **bufp, size_t *lenp)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf;
+	long n;
+
+	if (!f)
+		return errno;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)n + 1);
+	if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		fclose(f);
+		return EIO;
+	}
+	fclose(f);
+	*bufp = buf;
+	*lenp = (size_t)n;
+	return 0;
+}
+
+/* A plain UDP peer on loopback that records the RTP it receives. */
+#define PEER_MAX 400
+struct peer {
+	struct udp_sock *us;
+	struct sa addr;
+	unsigned n;                      /* packets received         */
+	struct rtp_header hdr[PEER_MAX];
+	uint8_t pl[PEER_MAX][172];
+	size_t plen[PEER_MAX];
+	unsigned want;                   /* stop the loop at this many */
+};
+
+static void peer_recv(const struct sa *src, struct mbuf *mb, void *arg)
+{
+	struct peer *p = arg;
+	struct rtp_header h;
+	size_t n;
+
+	(void)src;
+	if (p->n >= PEER_MAX)
+		return;
+	memset(&h, 0, sizeof(h));
+	if (rtp_hdr_decode(&h, mb))
+		return;
+	n = mbuf_get_left(mb);
+	if (n > sizeof(p->pl[0]))
+		n = sizeof(p->pl[0]);
+	p->hdr[p->n] = h;
+	memcpy(p->pl[p->n], mbuf_buf(mb), n);
+	p->plen[p->n] = n;
+	p->n++;
+	if (p->want && p->n >= p->want)
+		re_cancel();
+}
+
+static int peer_open(struct peer *p)
+{
+	int err;
+
+	memset(p, 0, sizeof(*p));
+	err = sa_set_str(&p->addr, "127.0.0.1", 0);
+	if (err)
+		return err;
+	err = udp_listen(&p->us, &p->addr, peer_recv, p);
+	if (err)
+		return err;
+	return udp_local_get(p->us, &p->addr);
+}
+
+/* Sends one RTP packet from the peer to dst. */
+static int peer_send(struct peer *p, const struct sa *dst, uint8_t pt,
+		     uint16_t seq, uint32_t ts, uint32_t ssrc, bool marker,
+		     const uint8_t *payload, size_t n)
+{
+	struct rtp_header h;
+	struct mbuf *mb = mbuf_alloc(12 + n);
+	int err;
+
+	if (!mb)
+		return ENOMEM;
+	memset(&h, 0, sizeof(h));
+	h.ver = RTP_VERSION;
+	h.m = marker;
+	h.pt = pt;
+	h.seq = seq;
+	h.ts = ts;
+	h.ssrc = ssrc;
+	err = rtp_hdr_encode(mb, &h);
+	if (!err)
+		err = mbuf_write_mem(mb, payload, n);
+	mb->pos = 0;
+	if (!err)
+		err = udp_send(p->us, dst, mb);
+	mem_deref(mb);
+	return err;
+}
+
+static void stop_loop(void *arg)
+{
+	(void)arg;
+	re_cancel();
+}
+
+/* Runs the loop until re_cancel or ms pass. */
+static void run_loop(unsigned ms)
+{
+	struct tmr t;
+
+	tmr_init(&t);
+	tmr_start(&t, ms, stop_loop, NULL);
+	(void)re_main(NULL);
+	tmr_cancel(&t);
+}
+
+static struct sa leg_addr(const struct media_leg *leg)
+{
+	struct sa a;
+
+	sa_set_str(&a, "127.0.0.1", media_leg_port(leg));
+	return a;
+}
+
+static int temp_dir(char *dir, size_t n)
+{
+	snprintf(dir, n, "/tmp/plateau-media-XXXXXX");
+	return mkdtemp(dir) ? 0 : errno;
+}
+
+/* libre allocates its per-thread loop state (poll set, fd table) the
+ * first time a loop runs and keeps it after libre_close(); warm it up
+ * before the runner starts counting heap, so the leak check sees only
+ * what the media code allocates. */
+__attribute__((constructor)) static void libre_warm_up(void)
+{
+	struct udp_sock *us = NULL;
+	struct tmr t;
+	struct sa a;
+
+	if (libre_init())
+		return;
+	sa_set_str(&a, "127.0.0.1", 0);
+	(void)udp_listen(&us, &a, NULL, NULL);
+	(void)rand_u32();   /* OpenSSL seeds its generator lazily */
+	tmr_init(&t);
+	tmr_start(&t, 1, stop_loop, NULL);
+	(void)re_main(NULL);
+	tmr_cancel(&t);
+	mem_deref(us);
+	libre_close();
+}
+
+/* ---------------------------------------------------------------------
+ * WAV reader
+ * ------------------------------------------------------------------- */
+
+static int test_wav_good(void)
+{
+	uint8_t buf[256];
+	int16_t s[4] = {0, 1000, -1000, 32767};
+	struct wav_info wi;
+	char err[128];
+	size_t n;
+
+	n = make_wav(buf, 1, 8000, s, 4);
+	TEST_EQ(wav_decode(buf, n, &wi, err, sizeof(err)), 0);
+	TEST_EQ(wi.channels, 1);
+	TEST_EQ(wi.srate, 8000);
+	TEST_EQ(wi.frames, 4);
+	TEST_EQ(wi.data[2] | (wi.data[3] << 8), 1000);
+
+	/* an odd-sized LIST chunk (padded) before data is skipped */
+	{
+		uint8_t b2[300];
+		size_t m = 0;
+
+		memcpy(b2, buf, 36);
+		m = 36;
+		memcpy(b2 + m, "LIST\x03\x00\x00\x00" "abc\x00", 12);
+		m += 12;
+		memcpy(b2 + m, buf + 36, n - 36);
+		m += n - 36;
+		b2[4] = (uint8_t)(m - 8);
+		TEST_EQ(wav_decode(b2, m, &wi, err, sizeof(err)), 0);
+		TEST_EQ(wi.frames, 4);
+	}
+	return 0;
+}
+
+static int test_wav_bad(void)
+{
+	uint8_t buf[256], b[256];
+	int16_t s[4] = {1, 2, 3, 4};
+	struct wav_info wi;
+	char err[128] = "";
+	size_t n = make_wav(buf, 1, 8000, s, 4);
+
+	TEST_EQ(wav_decode(buf, 11, &wi, err, sizeof(err)), EBADMSG);
+	/* truncated: RIFF size says more than there is */
+	TEST_EQ(wav_decode(buf, n - 2, &wi, err, sizeof(err)), EBADMSG);
+	TEST_ASSERT(strstr(err, "RIFF size"));
+	/* 8 bits */
+	memcpy(b, buf, n);
+	b[34] = 8;
+	TEST_EQ(wav_decode(b, n, &wi, err, sizeof(err)), EBADMSG);
+	TEST_ASSERT(strstr(err, "bits"));
+	/* float format */
+	memcpy(b, buf, n);
+	b[20] = 3;
+	TEST_EQ(wav_decode(b, n, &wi, err, sizeof(err)), EBADMSG);
+	TEST_ASSERT(strstr(err, "not PCM"));
+	/* data chunk longer than the file */
+	memcpy(b, buf, n);
+	b[40] = 200;
+	TEST_EQ(wav_decode(b, n, &wi, err, sizeof(err)), EBADMSG);
+	TEST_ASSERT(strstr(err, "past the end"));
+	/* inconsistent byte rate */
+	memcpy(b, buf, n);
+	b[28] = 1;
+	TEST_EQ(wav_decode(b, n, &wi, err, sizeof(err)), EBADMSG);
+	/* odd data size */
+	memcpy(b, buf, n);
+	b[40] = 7;
+	TEST_EQ(wav_decode(b, n, &wi, err, sizeof(err)), EBADMSG);
+	/* not RIFF */
+	memcpy(b, buf, n);
+	b[0] = 'X';
+	TEST_EQ(wav_decode(b, n, &wi, err, sizeof(err)), EBADMSG);
+	return 0;
+}
+
+static int test_wav_load(void)
+{
+	struct media_opts o = {.manual_tick = true};
+	struct media *m = NULL;
+	char dir[64], path[128];
+	uint8_t buf[256];
+	int16_t s[4] = {1, 2, 3, 4};
+	int err;
+
+	TEST_EQ(libre_init(), 0);
+	err = temp_dir(dir, sizeof(dir));
+	if (err)
+		goto out;
+	o.prompt_dir = dir;
+	err = media_alloc(&m, NULL, 30000, 30100, &o);
+	if (err)
+		goto out;
+
+	snprintf(path, sizeof(path), "%s/ok.wav", dir);
+	write_file(path, buf, make_wav(buf, 1, 8000, s, 4));
+	err = media_audio_preload(m, "ok.wav");
+	if (err)
+		goto out;
+	/* 16 kHz and stereo are refused with a reason */
+	snprintf(path, sizeof(path), "%s/wide.wav", dir);
+	write_file(path, buf, make_wav(buf, 1, 16000, s, 4));
+	err = media_audio_preload(m, "wide.wav") == EBADMSG ? 0 : EINVAL;
+	if (!err && !strstr(media_errmsg(m), "16000 Hz"))
+		err = EINVAL;
+	snprintf(path, sizeof(path), "%s/st.wav", dir);
+	write_file(path, buf, make_wav(buf, 2, 8000, s, 4));
+	if (!err)
+		err = media_audio_preload(m, "st.wav") == EBADMSG ? 0
+								  : EINVAL;
+	if (!err)
+		err = media_audio_preload(m, "missing.wav") == ENOENT ? 0
+								      : EINVAL;
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/wide.wav", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/ok.wav", dir);
+	unlink(path);
+	rmdir(dir);
+ out:
+	mem_deref(m);
+	libre_close();
+	return err;
+}
+
+/* ---------------------------------------------------------------------
+ * DTMF
+ * ------------------------------------------------------------------- */
+
+static int test_dtmf_rtp(void)
+{
+	struct dtmf_rx rx = {0};
+	uint8_t start[4] = {5, 10, 0, 160};
+	uint8_t end[4] = {5, 0x80 | 10, 3, 0x20};
+	uint8_t star[4] = {10, 0x80, 0, 80};
+	uint8_t bad[4] = {16, 0, 0, 0};
+	struct dtmf_event ev;
+	char d = 0;
+
+	TEST_EQ(dtmf_event_decode(end, 4, &ev), 0);
+	TEST_EQ(ev.event, 5);
+	TEST_ASSERT(ev.end);
+	TEST_EQ(ev.volume, 10);
+	TEST_EQ(ev.duration, 800);
+	TEST_EQ(dtmf_event_decode(end, 3, &ev), EBADMSG);
+
+	TEST_EQ(dtmf_rx_feed(&rx, 1000, start, 4, &d), 0);
+	TEST_EQ(d, '5');
+	TEST_EQ(dtmf_rx_feed(&rx, 1000, start, 4, &d), EALREADY);
+	for (int i = 0; i < 3; i++)
+		TEST_EQ(dtmf_rx_feed(&rx, 1000, end, 4, &d), EALREADY);
+	/* a bad payload changes nothing */
+	TEST_EQ(dtmf_rx_feed(&rx, 5000, bad, 4, &d), EBADMSG);
+	/* a new press (new timestamp) reported even if only its end
+	 * arrives */
+	d = 0;
+	TEST_EQ(dtmf_rx_feed(&rx, 5000, star, 4, &d), 0);
+	TEST_EQ(d, '*');
+	TEST_EQ(dtmf_event_char(11), '#');
+	TEST_EQ(dtmf_event_char(16), 0);
+	return 0;
+}
+
+static int info(const char *ct, const char *body, char *d, uint32_t *dur)
+{
+	return media_dtmf_info_parse(ct, strlen(ct), body, strlen(body), d,
+				     dur);
+}
+
+static int test_dtmf_info(void)
+{
+	char d = 0;
+	uint32_t dur = 99;
+
+	TEST_EQ(info("application/dtmf-relay", "Signal=5\r\nDuration=160\r\n",
+		     &d, &dur), 0);
+	TEST_EQ(d, '5');
+	TEST_EQ(dur, 160);
+	TEST_EQ(info("Application/DTMF-Relay; x=1", "signal = *\nduration= 250",
+		     &d, &dur), 0);
+	TEST_EQ(d, '*');
+	TEST_EQ(dur, 250);
+	TEST_EQ(info("application/dtmf-relay", "Signal=11\r\n", &d, &dur), 0);
+	TEST_EQ(d, '#');
+	TEST_EQ(dur, 0);
+	TEST_EQ(info("application/dtmf", "#\r\n", &d, &dur), 0);
+	TEST_EQ(d, '#');
+	TEST_EQ(info("application/dtmf", "7", &d, &dur), 0);
+	TEST_EQ(d, '7');
+
+	d = 'x';
+	dur = 7;
+	TEST_EQ(info("application/dtmf-relay", "Duration=160\r\n", &d, &dur),
+		EBADMSG);
+	TEST_EQ(info("application/dtmf-relay", "Signal=55\r\n", &d, &dur),
+		EBADMSG);
+	TEST_EQ(info("application/dtmf-relay", "Signal=16\r\n", &d, &dur),
+		EBADMSG);
+	TEST_EQ(info("application/dtmf-relay", "Signal=1\r\nSignal=2\r\n",
+		     &d, &dur), EBADMSG);
+	TEST_EQ(info("application/dtmf-relay", "Signal=1\r\nDuration=x\r\n",
+		     &d, &dur), EBADMSG);
+	TEST_EQ(info("application/dtmf-relay", "Signal 1\r\n", &d, &dur),
+		EBADMSG);
+	TEST_EQ(info("application/dtmf", "17", &d, &dur), EBADMSG);
+	TEST_EQ(info("application/dtmf", "1 2", &d, &dur), EBADMSG);
+	TEST_EQ(info("application/dtmf", "", &d, &dur), EBADMSG);
+	TEST_EQ(info("text/plain", "Signal=5", &d, &dur), EPROTONOSUPPORT);
+	/* outputs untouched on error */
+	TEST_EQ(d, 'x');
+	TEST_EQ(dur, 7);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Announcements
+ * ------------------------------------------------------------------- */
+
+static int names_are(const struct media_playlist *pl, const char *want)
+{
+	char got[512] = "";
+
+	for (size_t i = 0; i < media_playlist_count(pl); i++) {
+		if (i)
+			strcat(got, " ");
+		strcat(got, media_playlist_name(pl, i));
+	}
+	if (strcmp(got, want)) {
+		fprintf(stderr, "  got  %s\n  want %s\n", got, want);
+		return EINVAL;
+	}
+	return 0;
+}
+
+static int test_announce(void)
+{
+	struct media_playlist *pl = NULL;
+	int err;
+
+	TEST_EQ(media_announce_position("fr", 3, 120000, &pl), 0);
+	err = names_are(pl, "fr/pos_before.wav fr/num_3.wav fr/pos_after.wav "
+			"fr/wait_before.wav fr/num_2.wav fr/minutes.wav");
+	pl = mem_deref(pl);
+	if (err)
+		return err;
+	TEST_EQ(media_announce_position("ar", 1, 5 * 60000, &pl), 0);
+	err = names_are(pl, "ar/pos_before.wav ar/num_1.wav ar/pos_after.wav "
+			"ar/wait_before.wav ar/num_5.wav ar/minutes_few.wav");
+	pl = mem_deref(pl);
+	if (err)
+		return err;
+	TEST_EQ(media_announce_position("ar", 2, 15 * 60000, &pl), 0);
+	err = names_are(pl, "ar/pos_before.wav ar/num_2.wav ar/pos_after.wav "
+			"ar/wait_before.wav ar/num_15.wav "
+			"ar/minutes_many.wav");
+	pl = mem_deref(pl);
+	if (err)
+		return err;
+	TEST_EQ(media_announce_position("en", 150, 20000, &pl), 0);
+	err = names_are(pl, "en/pos_before.wav en/pos_more.wav en/num_99.wav "
+			"en/pos_after.wav en/wait_before.wav "
+			"en/wait_short.wav");
+	pl = mem_deref(pl);
+	if (err)
+		return err;
+	TEST_EQ(media_announce_position("de", 4, 70000, &pl), 0);
+	err = names_are(pl, "de/pos_before.wav de/num_4.wav de/pos_after.wav "
+			"de/wait_before.wav de/wait_one.wav");
+	pl = mem_deref(pl);
+	if (err)
+		return err;
+	TEST_EQ(media_announce_position("es", 7, -1, &pl), 0);
+	err = names_are(pl, "es/pos_before.wav es/num_7.wav es/pos_after.wav");
+	pl = mem_deref(pl);
+	if (err)
+		return err;
+	TEST_EQ(media_announce_position("es", 7, 200 * 60000, &pl), 0);
+	err = names_are(pl, "es/pos_before.wav es/num_7.wav es/pos_after.wav "
+			"es/wait_before.wav es/wait_long.wav");
+	pl = mem_deref(pl);
+	if (err)
+		return err;
+	TEST_EQ(media_announce_position("it", 1, 0, &pl), EINVAL);
+	TEST_EQ(media_announce_position("fr", 0, 0, &pl), EINVAL);
+	TEST_ASSERT(pl == NULL);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Legs on loopback
+ * ------------------------------------------------------------------- */
+
+struct fix {
+	struct media *m;
+	struct media_leg *a, *b, *c;
+	struct peer *pa, *pb, *pc;     /* far ends of a, b, c */
+	char dir[64];
+};
+
+static int fix_open(struct fix *f, bool manual, uint8_t pt_a, uint8_t pt_b)
+{
+	struct media_opts o = {.manual_tick = manual};
+	int err;
+
+	memset(f, 0, sizeof(*f));
+	err = libre_init();
+	if (err)
+		return err;
+	err = temp_dir(f->dir, sizeof(f->dir));
+	if (err)
+		return err;
+	o.prompt_dir = f->dir;
+	f->pa = calloc(1, sizeof(*f->pa));
+	f->pb = calloc(1, sizeof(*f->pb));
+	f->pc = calloc(1, sizeof(*f->pc));
+	if (!f->pa || !f->pb || !f->pc)
+		return ENOMEM;
+	err = media_alloc(&f->m, NULL, 31000, 31999, &o);
+	err = err ? err : media_leg_alloc(&f->a, f->m, "a");
+	err = err ? err : media_leg_alloc(&f->b, f->m, "b");
+	err = err ? err : media_leg_alloc(&f->c, f->m, "c");
+	err = err ? err : peer_open(f->pa);
+	err = err ? err : peer_open(f->pb);
+	err = err ? err : peer_open(f->pc);
+	err = err ? err : media_leg_set_remote(f->a, &f->pa->addr, pt_a, 101);
+	err = err ? err : media_leg_set_remote(f->b, &f->pb->addr, pt_b, 101);
+	err = err ? err : media_leg_set_remote(f->c, &f->pc->addr,
+					       MEDIA_PT_PCMU, 0);
+	return err;
+}
+
+static void fix_close(struct fix *f)
+{
+	mem_deref(f->a);
+	mem_deref(f->b);
+	mem_deref(f->c);
+	mem_deref(f->m);
+	if (f->pa)
+		mem_deref(f->pa->us);
+	if (f->pb)
+		mem_deref(f->pb->us);
+	if (f->pc)
+		mem_deref(f->pc->us);
+	free(f->pa);
+	free(f->pb);
+	free(f->pc);
+	if (f->dir[0])
+		rmdir(f->dir);
+	libre_close();
+}
+
+/* Peer A sends n PCMU packets of 160 bytes (byte value i+1 in packet i)
+ * to leg a; checks what peer B got through the bridge. */
+static int relay_case(uint8_t pt_b)
+{
+	struct media_bridge *br = NULL;
+	struct media_leg_stats st;
+	struct fix f;
+	uint8_t pl[160];
+	const unsigned n = 20;
+	struct sa dst;
+	int err;
+
+	err = fix_open(&f, true, MEDIA_PT_PCMU, pt_b);
+	if (err)
+		goto out;
+	err = media_bridge(&br, f.a, f.b);
+	if (err)
+		goto out;
+	TEST_EQ(media_bridge(&br, f.a, f.c), EBUSY);
+	dst = leg_addr(f.a);
+	for (unsigned i = 0; i < n; i++) {
+		memset(pl, (int)(0x80 + i), sizeof(pl));
+		err = peer_send(f.pa, &dst, MEDIA_PT_PCMU, (uint16_t)(500 + i),
+				7000 + i * 160, 0x1234, i == 0, pl, 160);
+		if (err)
+			goto out;
+	}
+	f.pb->want = n;
+	run_loop(2000);
+
+	if (f.pb->n != n) {
+		fprintf(stderr, "  peer b got %u of %u\n", f.pb->n, n);
+		err = EIO;
+		goto out;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		const struct rtp_header *h = &f.pb->hdr[i];
+		uint8_t want = (uint8_t)(0x80 + i);
+
+		if (pt_b == MEDIA_PT_PCMA)
+			want = g711_pcm2alaw(g711_ulaw2pcm(want));
+		if (h->pt != pt_b || h->ssrc == 0x1234 ||
+		    h->ssrc != f.pb->hdr[0].ssrc || f.pb->plen[i] != 160 ||
+		    f.pb->pl[i][0] != want || f.pb->pl[i][159] != want ||
+		    (uint16_t)(h->seq - f.pb->hdr[0].seq) != i ||
+		    h->ts - f.pb->hdr[0].ts != i * 160) {
+			fprintf(stderr, "  packet %u: pt %u ssrc %x seq %u "
+				"ts %u byte %02x want %02x\n", i, h->pt,
+				h->ssrc, h->seq, h->ts, f.pb->pl[i][0], want);
+			err = EINVAL;
+			goto out;
+		}
+	}
+	if (!f.pb->hdr[0].m) {
+		fprintf(stderr, "  first packet lacks the marker\n");
+		err = EINVAL;
+		goto out;
+	}
+	media_leg_stats_get(f.a, &st);
+	TEST_EQ(st.rx_packets, n);
+	media_leg_stats_get(f.b, &st);
+	TEST_EQ(st.tx_packets, n);
+
+	/* unbridged: nothing more is relayed */
+	br = mem_deref(br);
+	err = peer_send(f.pa, &dst, MEDIA_PT_PCMU, 900, 99999, 0x1234, false,
+			pl, 160);
+	run_loop(100);
+	if (!err && f.pb->n != n)
+		err = EINVAL;
+ out:
+	mem_deref(br);
+	fix_close(&f);
+	return err;
+}
+
+static int test_relay_same_codec(void)
+{
+	return relay_case(MEDIA_PT_PCMU);
+}
+
+static int test_relay_transcode(void)
+{
+	return relay_case(MEDIA_PT_PCMA);
+}
+
+/* Every PCMU byte through PCMA and back stays within one quantisation
+ * step of where it started. */
+static int test_transcode_roundtrip(void)
+{
+	for (unsigned u = 0; u < 256; u++) {
+		int16_t s = g711_ulaw2pcm((uint8_t)u);
+		uint8_t a = g711_pcm2alaw(s);
+		int16_t s2 = g711_alaw2pcm(a);
+		int d = abs(s - s2);
+		int tol = abs(s) / 16 + 16;
+
+		if (d > tol) {
+			fprintf(stderr, "  mu 0x%02x: %d -> A 0x%02x -> %d\n",
+				u, s, a, s2);
+			return EINVAL;
+		}
+	}
+	return 0;
+}
+
+static unsigned ended;
+static void on_end(struct media_leg *leg, void *arg)
+{
+	(void)leg;
+	(void)arg;
+	ended++;
+}
+
+static int test_player(void)
+{
+	struct media_playlist *pl = NULL;
+	struct fix f;
+	char path[128];
+	uint8_t *buf = malloc(WAV_HEADER_LEN + 2 * 400);
+	int16_t s[400];
+	int err;
+
+	if (!buf)
+		return ENOMEM;
+	err = fix_open(&f, true, MEDIA_PT_PCMA, MEDIA_PT_PCMU);
+	if (err)
+		goto out;
+	for (int i = 0; i < 400; i++)
+		s[i] = (int16_t)(i * 50 - 10000);
+	snprintf(path, sizeof(path), "%s/t.wav", f.dir);
+	err = write_file(path, buf, make_wav(buf, 1, 8000, s, 400));
+	if (err)
+		goto out;
+	err = media_playlist_alloc(&pl);
+	err = err ? err : media_playlist_add(pl, "t.wav");
+	if (err)
+		goto out;
+	/* a missing file: nothing starts */
+	{
+		struct media_playlist *bad = NULL;
+
+		media_playlist_alloc(&bad);
+		media_playlist_add(bad, "t.wav");
+		media_playlist_add(bad, "nope.wav");
+		err = media_play(f.a, bad, false, on_end, NULL) == ENOENT ?
+			0 : EINVAL;
+		mem_deref(bad);
+		if (err || media_leg_playing(f.a)) {
+			err = EINVAL;
+			goto out;
+		}
+	}
+	ended = 0;
+	err = media_play(f.a, pl, false, on_end, NULL);
+	if (err)
+		goto out;
+	/* 400 samples = 2.5 frames: 3 packets, then the end handler */
+	for (int i = 0; i < 5; i++)
+		media_step(f.m);
+	f.pa->want = 3;
+	run_loop(500);
+	TEST_EQ(f.pa->n, 3);
+	TEST_EQ(ended, 1);
+	TEST_ASSERT(!media_leg_playing(f.a));
+	for (unsigned k = 0; k < 3; k++) {
+		TEST_EQ(f.pa->hdr[k].pt, MEDIA_PT_PCMA);
+		TEST_EQ(f.pa->hdr[k].ts - f.pa->hdr[0].ts, k * 160);
+		for (unsigned i = 0; i < 160; i++) {
+			unsigned j = k * 160 + i;
+			uint8_t want = j < 400 ? g711_pcm2alaw(s[j])
+					       : g711_pcm2alaw(0);
+
+			if (f.pa->pl[k][i] != want) {
+				fprintf(stderr, "  sample %u\n", j);
+				err = EINVAL;
+				goto out;
+			}
+		}
+	}
+	TEST_ASSERT(f.pa->hdr[0].m);
+
+	/* looping: keeps playing, never ends */
+	ended = 0;
+	err = media_play(f.a, pl, true, on_end, NULL);
+	for (int i = 0; !err && i < 10; i++)
+		media_step(f.m);
+	TEST_ASSERT(media_leg_playing(f.a));
+	TEST_EQ(ended, 0);
+	media_play_stop(f.a);
+	TEST_ASSERT(!media_leg_playing(f.a));
+	unlink(path);
+ out:
+	free(buf);
+	mem_deref(pl);
+	fix_close(&f);
+	return err;
+}
+
+static int test_recorder(void)
+{
+	struct media_recorder *r = NULL;
+	struct wav_info wi;
+	struct fix f;
+	char path[128], why[128];
+	uint8_t pl[160], *buf = NULL;
+	size_t len = 0;
+	struct sa dst;
+	int err;
+
+	err = fix_open(&f, true, MEDIA_PT_PCMU, MEDIA_PT_PCMA);
+	if (err)
+		goto out;
+	snprintf(path, sizeof(path), "%s/rec.wav", f.dir);
+	err = media_record_start(&r, f.a, f.b, path);
+	if (err)
+		goto out;
+	TEST_EQ(media_record_start(&r, f.a, f.b, path) , EEXIST);
+
+	/* tick 1: caller sends one frame (mu 0x9f), agent nothing;
+	 * tick 2: agent sends one frame (A 0x55 = silence-ish: use 0xd5),
+	 * tick 3: nobody. */
+	dst = leg_addr(f.a);
+	memset(pl, 0x9f, sizeof(pl));
+	peer_send(f.pa, &dst, MEDIA_PT_PCMU, 1, 0, 1, false, pl, 160);
+	run_loop(100);
+	media_step(f.m);
+	dst = leg_addr(f.b);
+	memset(pl, 0xa0, sizeof(pl));
+	peer_send(f.pb, &dst, MEDIA_PT_PCMA, 1, 0, 2, false, pl, 160);
+	run_loop(100);
+	media_step(f.m);
+	media_step(f.m);
+	TEST_EQ(media_record_samples(r), 480);
+	r = mem_deref(r);
+
+	err = read_whole(path, &buf, &len);
+	if (err)
+		goto out;
+	unlink(path);
+	err = wav_decode(buf, len, &wi, why, sizeof(why));
+	if (err) {
+		fprintf(stderr, "  %s\n", why);
+		goto out;
+	}
+	TEST_EQ(len, WAV_HEADER_LEN + 480 * 4);
+	TEST_EQ(wi.channels, 2);
+	TEST_EQ(wi.srate, 8000);
+	TEST_EQ(wi.frames, 480);
+	for (size_t i = 0; i < 480; i++) {
+		const uint8_t *p = wi.data + 4 * i;
+		int16_t l = (int16_t)(uint16_t)(p[0] | (p[1] << 8));
+		int16_t rr = (int16_t)(uint16_t)(p[2] | (p[3] << 8));
+		int16_t wl = i < 160 ? g711_ulaw2pcm(0x9f) : 0;
+		int16_t wr = i >= 160 && i < 320 ? g711_alaw2pcm(0xa0) : 0;
+
+		if (l != wl || rr != wr) {
+			fprintf(stderr, "  frame %zu: %d %d want %d %d\n", i,
+				l, rr, wl, wr);
+			err = EINVAL;
+			goto out;
+		}
+	}
+ out:
+	free(buf);
+	mem_deref(r);
+	fix_close(&f);
+	return err;
+}
+
+static int test_listen(void)
+{
+	struct media_listen *l = NULL;
+	struct fix f;
+	uint8_t pl[160];
+	struct sa dst;
+	int err;
+
+	err = fix_open(&f, true, MEDIA_PT_PCMU, MEDIA_PT_PCMU);
+	if (err)
+		goto out;
+	err = media_listen(&l, f.a, f.b, f.c);
+	if (err)
+		goto out;
+	memset(pl, g711_pcm2ulaw(1000), sizeof(pl));
+	dst = leg_addr(f.a);
+	peer_send(f.pa, &dst, MEDIA_PT_PCMU, 1, 0, 1, false, pl, 160);
+	memset(pl, g711_pcm2ulaw(-3000), sizeof(pl));
+	dst = leg_addr(f.b);
+	peer_send(f.pb, &dst, MEDIA_PT_PCMU, 1, 0, 2, false, pl, 160);
+	run_loop(100);
+	media_step(f.m);
+	media_step(f.m);
+	f.pc->want = 2;
+	run_loop(500);
+	TEST_EQ(f.pc->n, 2);
+	{
+		int16_t sum = (int16_t)(g711_ulaw2pcm(g711_pcm2ulaw(1000)) +
+					g711_ulaw2pcm(g711_pcm2ulaw(-3000)));
+
+		TEST_EQ(f.pc->pl[0][0], g711_pcm2ulaw(sum));
+		TEST_EQ(f.pc->pl[1][0], g711_pcm2ulaw(0));
+	}
+ out:
+	mem_deref(l);
+	fix_close(&f);
+	return err;
+}
+
+static char digits[16];
+static void on_digit(struct media_leg *leg, char d, void *arg)
+{
+	size_t n = strlen(digits);
+
+	(void)leg;
+	(void)arg;
+	if (n + 1 < sizeof(digits))
+		digits[n] = d;
+}
+
+static int test_leg_dtmf(void)
+{
+	struct media_bridge *br = NULL;
+	struct fix f;
+	uint8_t ev[4];
+	struct sa dst;
+	int err;
+
+	err = fix_open(&f, true, MEDIA_PT_PCMU, MEDIA_PT_PCMU);
+	if (err)
+		goto out;
+	memset(digits, 0, sizeof(digits));
+	media_leg_dtmf_handler(f.a, on_digit, NULL);
+	err = media_bridge(&br, f.a, f.b);
+	if (err)
+		goto out;
+	dst = leg_addr(f.a);
+	/* '4': start, two updates, three ends; then '#': ends only */
+	for (int i = 0; i < 6; i++) {
+		ev[0] = 4;
+		ev[1] = (uint8_t)(i >= 3 ? 0x8a : 0x0a);
+		ev[2] = 0;
+		ev[3] = (uint8_t)(160 * (i + 1) > 255 ? 255 : 160 * (i + 1));
+		peer_send(f.pa, &dst, 101, (uint16_t)(10 + i), 8000, 5,
+			  i == 0, ev, 4);
+	}
+	for (int i = 0; i < 3; i++) {
+		ev[0] = 11;
+		ev[1] = 0x8a;
+		peer_send(f.pa, &dst, 101, (uint16_t)(20 + i), 16000, 5,
+			  false, ev, 4);
+	}
+	/* an unnegotiated payload type is dropped */
+	peer_send(f.pa, &dst, 102, 30, 17000, 5, false, ev, 4);
+	f.pb->want = 9;
+	run_loop(500);
+	TEST_STREQ(digits, "4#");
+	/* forwarded to b as telephone-event too */
+	TEST_EQ(f.pb->n, 9);
+	TEST_EQ(f.pb->hdr[0].pt, 101);
+	TEST_EQ(f.pb->hdr[5].ts, f.pb->hdr[0].ts);
+	TEST_EQ(f.pb->hdr[6].ts - f.pb->hdr[0].ts, 8000);
+ out:
+	mem_deref(br);
+	fix_close(&f);
+	return err;
+}
+
+static int test_leg_args(void)
+{
+	struct media *m = NULL;
+	struct media_leg *l1 = NULL, *l2 = NULL, *l3 = NULL;
+	struct media_opts o = {.manual_tick = true};
+	struct sa a;
+	int err;
+
+	TEST_EQ(media_alloc(&m, NULL, 40000, 40000, &o), EINVAL);
+	TEST_EQ(media_alloc(&m, NULL, 100, 40000, &o), EINVAL);
+	TEST_EQ(libre_init(), 0);
+	/* a range of two port pairs: the third leg finds no port */
+	err = media_alloc(&m, NULL, 32000, 32003, &o);
+	err = err ? err : media_leg_alloc(&l1, m, NULL);
+	err = err ? err : media_leg_alloc(&l2, m, NULL);
+	if (!err && media_leg_alloc(&l3, m, NULL) != EADDRINUSE)
+		err = EINVAL;
+	if (!err && (media_leg_port(l1) % 2 || media_leg_port(l2) % 2 ||
+		     media_leg_port(l1) == media_leg_port(l2)))
+		err = EINVAL;
+	sa_set_str(&a, "127.0.0.1", 9);
+	if (!err && media_leg_set_remote(l1, &a, 18, 0) != EINVAL)
+		err = EINVAL;
+	if (!err && media_leg_set_remote(l1, &a, 0, 50) != EINVAL)
+		err = EINVAL;
+	if (!err && media_leg_set_remote(l1, &a, 8, 101))
+		err = EINVAL;
+	/* a freed leg gives its port back */
+	l2 = mem_deref(l2);
+	if (!err)
+		err = media_leg_alloc(&l3, m, NULL);
+	mem_deref(l1);
+	mem_deref(l2);
+	mem_deref(l3);
+	mem_deref(m);
+	libre_close();
+	return err;
+}
+
+const struct test tests_media[] = {
+	{"wav_good", test_wav_good},
+	{"wav_bad", test_wav_bad},
+	{"wav_load", test_wav_load},
+	{"dtmf_rtp", test_dtmf_rtp},
+	{"dtmf_info", test_dtmf_info},
+	{"announce", test_announce},
+	{"transcode_roundtrip", test_transcode_roundtrip},
+	{"relay_same_codec", test_relay_same_codec},
+	{"relay_transcode", test_relay_transcode},
+	{"player", test_player},
+	{"recorder", test_recorder},
+	{"listen", test_listen},
+	{"leg_dtmf", test_leg_dtmf},
+	{"leg_args", test_leg_args},
+	{NULL, NULL}
+};
