@@ -1,4 +1,4 @@
-/* csv.c — a strict, bounded RFC 4180 reader with typed, range-checked fields. */
+/* csv.c — a strict, bounded RFC 4180 reader with typed, checked fields. */
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -113,6 +113,19 @@ int csv_fail(struct csv *c, size_t col, int err, const char *fmt, ...)
 		return err ? err : EINVAL;
 	va_start(ap, fmt);
 	vfail(c, c->line, col, err, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+int csv_fail_line(struct csv *c, unsigned line, size_t col, int err,
+		  const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!c || !fmt)
+		return err ? err : EINVAL;
+	va_start(ap, fmt);
+	vfail(c, line, col, err, fmt, ap);
 	va_end(ap);
 	return err;
 }

@@ -96,4 +96,9 @@ int csv_time(struct csv *c, size_t col, int64_t *secp);
 int csv_fail(struct csv *c, size_t col, int err, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* The same about line `line` rather than the current record, for
+ * faults found after reading on (a duplicate key seen later). */
+int csv_fail_line(struct csv *c, unsigned line, size_t col, int err,
+		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
 #endif

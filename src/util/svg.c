@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "util/svg.h"
 
 static const char *const palette[SVG_MAX_SERIES] = {
@@ -178,8 +179,8 @@ static void draw_axis(FILE *f, const struct svg_chart *ch,
 	double x = a == 0 ? L->x0 : L->x0 + L->pw;
 	size_t nt = (size_t)llround((L->hi[a] - L->lo[a]) / L->step[a]);
 
-	fprintf(f, "<g class=\"axis-y%u\" font-size=\"12\" text-anchor=\"%s\">\n",
-		a, a == 0 ? "end" : "start");
+	fprintf(f, "<g class=\"axis-y%u\" font-size=\"12\" "
+		"text-anchor=\"%s\">\n", a, a == 0 ? "end" : "start");
 	for (size_t t = 0; t <= nt; t++) {
 		double v = L->lo[a] + t * L->step[a];
 		double y = ypx(L, a, v);
@@ -200,8 +201,10 @@ static void draw_axis(FILE *f, const struct svg_chart *ch,
 		double tx = a == 0 ? 16 : L->w - 12;
 		double ty = L->y0 + L->ph / 2;
 
-		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
-			"transform=\"rotate(-90 %.1f %.1f)\">", tx, ty, tx, ty);
+		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" "
+			"text-anchor=\"middle\" "
+			"transform=\"rotate(-90 %.1f %.1f)\">", tx, ty, tx,
+			ty);
 		put_text(f, ch->y_title[a]);
 		fputs("</text>\n", f);
 	}
@@ -224,6 +227,9 @@ static void draw_x(FILE *f, const struct svg_chart *ch,
 	every = (size_t)ceil(ch->n * (maxlen * CHAR_W + 12) / L->pw);
 	if (every < 1)
 		every = 1;
+	if (ch->label_step > 1)
+		every = (every + ch->label_step - 1) / ch->label_step *
+			ch->label_step;
 	fputs("<g class=\"axis-x\" font-size=\"12\" "
 	      "text-anchor=\"middle\">\n", f);
 	fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
@@ -276,9 +282,9 @@ static void draw_bars(FILE *f, const struct svg_chart *ch,
 			if (isnan(s->y[i]))
 				continue;
 			y = ypx(L, s->axis, s->y[i]);
-			fprintf(f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" "
-				"height=\"%.2f\"><title>", x, fmin(y, base),
-				bw, fabs(base - y));
+			fprintf(f, "<rect x=\"%.2f\" y=\"%.2f\" "
+				"width=\"%.2f\" height=\"%.2f\"><title>", x,
+				fmin(y, base), bw, fabs(base - y));
 			put_text(f, ch->labels[i]);
 			fprintf(f, ": %g</title></rect>\n", s->y[i]);
 		}
@@ -331,7 +337,8 @@ static void draw_legend(FILE *f, const struct svg_chart *ch,
 				color_of(ch, k));
 		else
 			fprintf(f, "<line x1=\"%.1f\" y1=\"41\" x2=\"%.1f\" "
-				"y2=\"41\" stroke=\"%s\" stroke-width=\"2\"/>\n",
+				"y2=\"41\" stroke=\"%s\" "
+				"stroke-width=\"2\"/>\n",
 				x, x + 14, color_of(ch, k));
 		fprintf(f, "<text x=\"%.1f\" y=\"45\">", x + 18);
 		put_text(f, s->name);
@@ -404,6 +411,17 @@ int svg_chart_save(const char *path, const struct svg_chart *ch)
 		err = errno;
 		free(tmp);
 		return err;
+	}
+	{
+		/* mkstemp makes the file 0600; give it the usual mode. */
+		mode_t mask = umask(0);
+
+		umask(mask);
+		if (fchmod(fd, 0666 & ~mask)) {
+			err = errno;
+			close(fd);
+			goto out;
+		}
 	}
 	f = fdopen(fd, "w");
 	if (!f) {

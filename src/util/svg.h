@@ -33,6 +33,8 @@ struct svg_chart {
 	size_t nseries;             /* >= 1, at most SVG_MAX_SERIES   */
 	unsigned width;             /* pixels; 0 = 960                */
 	unsigned height;            /* pixels; 0 = 480                */
+	size_t label_step;          /* label only slots i with i % step
+				     * == 0 (a day of intervals); 0: any */
 };
 
 #define SVG_MAX_SERIES 8

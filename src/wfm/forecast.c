@@ -14,7 +14,7 @@
 #define TREND_WEEKS 52
 
 static const char *const names[FORECAST_METHODS] = {
-	"snaive", "savg", "trend", "holt", "hw",
+	"snaive", "savg", "trend", "holt", "hw", "hwm",
 };
 
 const char *forecast_method_name(enum forecast_method m)
@@ -170,19 +170,27 @@ static void holt(const double *tot, size_t nweeks, double *lp, double *bp)
 	*bp = best_b;
 }
 
-/* State of additive Holt-Winters after a pass over y. */
+/* State of Holt-Winters after a pass over y. */
 struct hw_state {
 	double l;          /* level, calls per slot                 */
 	double b;          /* trend, calls per slot per slot        */
-	double sse;        /* one-step squared error, from week 2   */
+	double sse;        /* squared error of week-ahead forecasts */
 };
 
-/* One pass of additive Holt-Winters with season `period`, initialised
- * from the first two weeks; s (period values) ends as the seasonal
- * indices aligned with slot p of a week. */
+/* Smallest seasonal factor and level the multiplicative form divides by. */
+#define HW_TINY 1e-3
+
+/* One pass of Holt-Winters with season `period` over y, additive or
+ * multiplicative, initialised from the first two weeks; s (period
+ * values) ends as the seasonal indices (added, or multiplied) of slot p
+ * of a week. The fit criterion is the error of the forecast made one
+ * week (period slots) before each slot, not the next-slot error: the
+ * next-slot criterion rewards a level and trend that chase noise, which
+ * then run away over a horizon of weeks. lh and bh (period values each)
+ * keep the level and trend after each slot's last update. */
 static struct hw_state hw_pass(const double *y, size_t period,
-			       size_t nweeks, double a, double be, double g,
-			       double *s)
+			       size_t nweeks, bool mult, double a, double be,
+			       double g, double *s, double *lh, double *bh)
 {
 	struct hw_state st = {0, 0, 0};
 	double m0 = 0, m1 = 0;
@@ -194,43 +202,73 @@ static struct hw_state hw_pass(const double *y, size_t period,
 	m0 /= period;
 	m1 /= period;
 	st.b = (m1 - m0) / period;
-	/* Deviations from each week's mean, less the trend's ramp within a
-	 * week, so the indices hold the season only. */
 	for (size_t p = 0; p < period; p++) {
+		/* The trend's ramp within a week, so the indices hold the
+		 * season only. */
 		double ramp = st.b * ((double)p - (period - 1) / 2.0);
 
-		s[p] = ((y[p] - m0 - ramp) + (y[period + p] - m1 - ramp)) / 2;
+		if (mult) {
+			double d = m0 + m1 + 2 * ramp;
+
+			s[p] = d > HW_TINY ? (y[p] + y[period + p]) / d : 1;
+		}
+		else {
+			s[p] = ((y[p] - m0 - ramp) + (y[period + p] - m1 -
+						      ramp)) / 2;
+		}
 	}
 	/* Level at the last slot of week 1. */
 	st.l = m1 + st.b * (period - 1) / 2.0;
 	for (size_t t = 2 * period; t < nweeks * period; t++) {
 		size_t p = t % period;
-		double e = y[t] - (st.l + st.b + s[p]), nl;
+		double nl, sp = mult ? fmax(s[p], HW_TINY) : s[p];
 
-		st.sse += e * e;
-		nl = a * (y[t] - s[p]) + (1 - a) * (st.l + st.b);
+		if (t >= 3 * period) {
+			double f = lh[p] + period * bh[p], e;
+
+			e = y[t] - (mult ? f * s[p] : f + s[p]);
+			st.sse += e * e;
+		}
+		nl = a * (mult ? y[t] / sp : y[t] - sp) +
+		     (1 - a) * (st.l + st.b);
 		st.b = be * (nl - st.l) + (1 - be) * st.b;
-		s[p] = g * (y[t] - nl) + (1 - g) * s[p];
+		if (!mult)
+			s[p] = g * (y[t] - nl) + (1 - g) * s[p];
+		else if (nl > HW_TINY)
+			s[p] = g * (y[t] / nl) + (1 - g) * s[p];
 		st.l = nl;
+		lh[p] = st.l;
+		bh[p] = st.b;
 	}
 	return st;
 }
 
-static void hw_forecast(const double *y, size_t period, size_t nweeks,
-			size_t horizon, double *out, double *s)
+/* Fits alpha, beta, gamma on a grid by the week-ahead error, then
+ * forecasts horizon weeks into out. s holds period values. */
+static int hw_forecast(const double *y, size_t period, size_t nweeks,
+		       bool mult, size_t horizon, double *out, double *s)
 {
 	static const double alphas[] = {0.01, 0.03, 0.1, 0.3};
 	static const double betas[] = {0, 0.0005, 0.005};
 	static const double gammas[] = {0.05, 0.15, 0.3, 0.5};
 	double best = INFINITY, ba = alphas[0], bb = betas[0], bg = gammas[0];
+	double *lh = calloc(period, sizeof(*lh));
+	double *bh = calloc(period, sizeof(*bh));
 	struct hw_state st;
 
-	/* With two weeks there is nothing to fit on: the first grid point. */
-	for (size_t i = 0; nweeks > 2 && i < 4; i++) {
+	if (!lh || !bh) {
+		free(lh);
+		free(bh);
+		return ENOMEM;
+	}
+	/* With three weeks or fewer there is no week-ahead error to fit on:
+	 * the first grid point, a slow one, is used. */
+	for (size_t i = 0; nweeks > 3 && i < 4; i++) {
 		for (size_t j = 0; j < 3; j++) {
 			for (size_t k = 0; k < 4; k++) {
-				st = hw_pass(y, period, nweeks, alphas[i],
-					     betas[j], gammas[k], s);
+				st = hw_pass(y, period, nweeks, mult,
+					     alphas[i], betas[j], gammas[k], s,
+					     lh, bh);
 				if (st.sse < best) {
 					best = st.sse;
 					ba = alphas[i];
@@ -240,9 +278,15 @@ static void hw_forecast(const double *y, size_t period, size_t nweeks,
 			}
 		}
 	}
-	st = hw_pass(y, period, nweeks, ba, bb, bg, s);
-	for (size_t h = 0; h < horizon * period; h++)
-		out[h] = st.l + (double)(h + 1) * st.b + s[h % period];
+	st = hw_pass(y, period, nweeks, mult, ba, bb, bg, s, lh, bh);
+	for (size_t h = 0; h < horizon * period; h++) {
+		double lvl = st.l + (double)(h + 1) * st.b;
+
+		out[h] = mult ? lvl * s[h % period] : lvl + s[h % period];
+	}
+	free(lh);
+	free(bh);
+	return 0;
 }
 
 /* Slot p is open if it had a call in any of the last RECENT_WEEKS. */
@@ -261,7 +305,7 @@ static bool slot_open(const double *y, size_t period, size_t nweeks,
  * series, so that the season is the open week and growth in the level
  * is not spread over hours that take no calls. */
 static int hw_open_slots(const double *y, size_t period, size_t nweeks,
-			 size_t horizon, double *out)
+			 bool mult, size_t horizon, double *out)
 {
 	size_t *idx = malloc(period * sizeof(*idx)), q = 0;
 	double *z = NULL, *f = NULL, *s = NULL;
@@ -287,7 +331,9 @@ static int hw_open_slots(const double *y, size_t period, size_t nweeks,
 		for (size_t i = 0; i < q; i++)
 			z[w * q + i] = y[w * period + idx[i]];
 	}
-	hw_forecast(z, q, nweeks, horizon, f, s);
+	err = hw_forecast(z, q, nweeks, mult, horizon, f, s);
+	if (err)
+		goto out;
 	for (size_t h = 0; h < horizon; h++) {
 		for (size_t i = 0; i < q; i++)
 			out[h * period + idx[i]] = f[h * q + i];
@@ -372,7 +418,9 @@ int forecast_run(enum forecast_method m, const double *y, size_t period,
 		break;
 	}
 	case FORECAST_HW:
-		err = hw_open_slots(y, period, nweeks, horizon, res);
+	case FORECAST_HWM:
+		err = hw_open_slots(y, period, nweeks, m == FORECAST_HWM,
+				    horizon, res);
 		if (err)
 			goto out;
 		break;

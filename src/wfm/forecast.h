@@ -14,7 +14,8 @@ enum forecast_method {
 	FORECAST_SAVG,    /* mean of the same slot over the last 4 weeks    */
 	FORECAST_TREND,   /* weekly profile x robust linear trend of totals */
 	FORECAST_HOLT,    /* weekly profile x Holt's trend of totals        */
-	FORECAST_HW,      /* additive Holt-Winters on the slot series       */
+	FORECAST_HW,      /* additive Holt-Winters on the open slots        */
+	FORECAST_HWM,     /* multiplicative Holt-Winters on the open slots  */
 	FORECAST_METHODS  /* number of methods                              */
 };
 
@@ -34,8 +35,8 @@ struct forecast_error {
 #define FORECAST_MAX_PERIOD (7 * 24 * 60)   /* 1-minute slots          */
 #define FORECAST_MAX_WEEKS 1040             /* 20 years                */
 
-/* Name of a method ("snaive", "savg", "trend", "holt", "hw"); NULL if
- * out of range. */
+/* Name of a method ("snaive", "savg", "trend", "holt", "hw", "hwm");
+ * NULL if out of range. */
 const char *forecast_method_name(enum forecast_method m);
 
 /* Parses a method name; EINVAL if unknown. */

@@ -1,4 +1,4 @@
-/* test_csv.c — the strict CSV reader: quoting, limits, typed fields, errors. */
+/* test_csv.c — the strict CSV reader: quoting, limits, typed fields. */
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -90,12 +90,15 @@ static int test_malformed(void)
 		 "appears twice"},
 		{"a,,b\n", EINVAL, "column 2: empty column name"},
 		{"a,b\n1,2\n\n3,4\n", EINVAL, "t.csv:3: empty line"},
-		{"a,b\n1,2,3\n", EINVAL, "t.csv:2: 3 fields, the header has 2"},
+		{"a,b\n1,2,3\n", EINVAL,
+		 "t.csv:2: 3 fields, the header has 2"},
 		{"a,b\n1\n", EINVAL, "t.csv:2: 1 fields, the header has 2"},
-		{"a,b\n1,x\"y\n", EINVAL, "t.csv:2: column 2 (b): quote inside"},
-		{"a,b\n1,\"xy\"z\n", EINVAL, "column 2 (b): text after closing"},
-		{"a,b\n1,\"xy\n\n", EINVAL, "t.csv:2: column 2 (b): quote opened "
-		 "here is never closed"},
+		{"a,b\n1,x\"y\n", EINVAL,
+		 "t.csv:2: column 2 (b): quote inside"},
+		{"a,b\n1,\"xy\"z\n", EINVAL,
+		 "column 2 (b): text after closing"},
+		{"a,b\n1,\"xy\n\n", EINVAL,
+		 "t.csv:2: column 2 (b): quote opened here is never closed"},
 		{"a,b\n1,2\r3,4\n", EINVAL, "carriage return not followed"},
 		{"\xef\xbb" "a\n", EINVAL, "bad byte-order mark"},
 	};
@@ -106,7 +109,8 @@ static int test_malformed(void)
 		int err = read_all(cases[i].in, NULL, &n, msg, sizeof(msg));
 
 		if (err != cases[i].err || !strstr(msg, cases[i].msg))
-			TEST_FAIL("case %zu: err %d msg '%s', expected %d '%s'",
+			TEST_FAIL("case %zu: err %d msg '%s', "
+				  "expected %d '%s'",
 				  i, err, msg, cases[i].err, cases[i].msg);
 	}
 	return 0;
@@ -232,7 +236,8 @@ static int test_numbers(void)
 		    (!err && v != cases[i].v) ||
 		    (err && v != -99) ||
 		    (err && !strstr(csv_error(c), cases[i].msg))) {
-			fprintf(stderr, "  case %zu '%s': err %d v %g msg '%s'\n",
+			fprintf(stderr, "  case %zu '%s': err %d v %g "
+				"msg '%s'\n",
 				i, cases[i].text, err, v, csv_error(c));
 			csv_free(c);
 			return EINVAL;

@@ -171,6 +171,20 @@ static int test_label_thinning(void)
 	TEST_EQ(err, 0);
 	/* 864 px of plot over ~67 px per label: at most 13 labels. */
 	TEST_ASSERT(shown >= 5 && shown <= 13);
+
+	/* With a step of a day (48 slots), labels fall on midnights only. */
+	ch.label_step = 48;
+	s = NULL;
+	err = render(&ch, &s);
+	if (err) {
+		free(s);
+		TEST_FAIL("render: %d", err);
+	}
+	shown = count(s, ">d");
+	err = count(s, " 00:00</text>") == shown ? 0 : EINVAL;
+	free(s);
+	TEST_EQ(err, 0);
+	TEST_ASSERT(shown >= 3 && shown <= 7);
 	return 0;
 }
 

@@ -1,0 +1,546 @@
+/* forecast.c — `plateau forecast`: calls per interval from history. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cmd/cmd.h"
+#include "util/args.h"
+#include "util/civil.h"
+#include "util/csv.h"
+#include "util/svg.h"
+#include "wfm/forecast.h"
+#include "wfm/history.h"
+
+#define CMD "plateau forecast"
+#define WEEK_S (7 * 86400)
+#define MAX_WEEKS 104
+
+enum format { FMT_TABLE, FMT_CSV, FMT_JSON };
+
+/* Options as given. */
+struct opts {
+	const char *history;  /* history CSV path                       */
+	long weeks;           /* weeks to forecast                      */
+	int method;           /* enum forecast_method, or -1 for auto   */
+	long interval;        /* interval length, s                     */
+	long holdout;         /* weeks held out for the backtest        */
+	double aht;           /* handle time to use, s; 0 = history's   */
+	enum format format;   /* output format                          */
+	const char *svg;      /* chart path, or NULL                    */
+};
+
+/* Results for one queue. */
+struct qres {
+	struct forecast_error bt[FORECAST_METHODS]; /* backtest by method */
+	enum forecast_method method;  /* method used for the forecast     */
+	double *bt_fc;        /* backtest forecast of the chosen method   */
+	double *fc;           /* forecast, weeks * period                 */
+	double *aht;          /* AHT per slot of a week, s (period)       */
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: plateau forecast --history FILE --weeks N [options]\n"
+"\n"
+"Forecasts calls per interval for the N weeks after the history, per\n"
+"queue, and reports each method's error on the last weeks of history\n"
+"held out (backtest). The CSV output is `plateau staff --forecast` input.\n"
+"\n"
+"  --history FILE   CSV with interval_start,queue,calls[,aht_s]\n"
+"                   (interval_start as YYYY-MM-DDTHH:MM, site wall clock)\n"
+"  --weeks N        weeks to forecast, 1 to %d\n"
+"  --method M       snaive | savg | trend | holt | hw | hwm | auto\n"
+"                   (default auto: the lowest backtest WAPE per queue)\n"
+"  --interval S     interval length in seconds (default 1800); must\n"
+"                   divide a day\n"
+"  --holdout K      weeks held out for the backtest (default 4)\n"
+"  --aht S          handle time in seconds for every interval (needed if\n"
+"                   the history has no aht_s column)\n"
+"  --format F       table | csv | json (default table)\n"
+"  --svg FILE       also draw held-out weeks and forecast as an SVG chart\n"
+"\n"
+"Exit status: 0 done, 1 failure, 2 bad arguments or bad history file.\n"
+"docs/forecast.md has the formats and formulas.\n", MAX_WEEKS);
+}
+
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->method = -1;
+	o->interval = 1800;
+	o->holdout = 4;
+	o->weeks = 0;
+	/* Every option takes a value: step over both. */
+	for (int i = 1; i < argc; i += 2) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		int err = 0;
+
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			usage(stdout);
+			return -1;
+		}
+		if (strncmp(a, "--", 2)) {
+			fprintf(stderr, CMD ": unexpected argument '%s'\n", a);
+			return EINVAL;
+		}
+		if (!strcmp(a, "--history")) {
+			err = args_need(CMD, a, v);
+			o->history = v;
+		}
+		else if (!strcmp(a, "--weeks")) {
+			err = args_long(CMD, a, v, 1, MAX_WEEKS, &o->weeks);
+		}
+		else if (!strcmp(a, "--interval")) {
+			err = args_long(CMD, a, v, 60, 86400, &o->interval);
+			if (!err && 86400 % o->interval) {
+				fprintf(stderr, CMD ": --interval must divide "
+					"86400 s (a day), got '%s'\n", v);
+				err = EINVAL;
+			}
+		}
+		else if (!strcmp(a, "--holdout")) {
+			err = args_long(CMD, a, v, 1, 52, &o->holdout);
+		}
+		else if (!strcmp(a, "--aht")) {
+			err = args_double(CMD, a, v, 1, 86400, &o->aht);
+		}
+		else if (!strcmp(a, "--method")) {
+			enum forecast_method m;
+
+			err = args_need(CMD, a, v);
+			if (!err && !strcmp(v, "auto"))
+				o->method = -1;
+			else if (!err && !forecast_method_parse(v, &m))
+				o->method = (int)m;
+			else if (!err) {
+				fprintf(stderr, CMD ": --method must be "
+					"snaive, savg, trend, holt, hw, hwm "
+					"or auto, got '%s'\n", v);
+				err = EINVAL;
+			}
+		}
+		else if (!strcmp(a, "--format")) {
+			err = args_need(CMD, a, v);
+			if (!err && !strcmp(v, "table"))
+				o->format = FMT_TABLE;
+			else if (!err && !strcmp(v, "csv"))
+				o->format = FMT_CSV;
+			else if (!err && !strcmp(v, "json"))
+				o->format = FMT_JSON;
+			else if (!err) {
+				fprintf(stderr, CMD ": --format must be "
+					"table, csv or json, got '%s'\n", v);
+				err = EINVAL;
+			}
+		}
+		else if (!strcmp(a, "--svg")) {
+			err = args_need(CMD, a, v);
+			if (!err && !*v) {
+				fprintf(stderr, CMD ": --svg needs a file "
+					"name\n");
+				err = EINVAL;
+			}
+			o->svg = v;
+		}
+		else {
+			fprintf(stderr, CMD ": unknown option '%s'; see "
+				CMD " --help\n", a);
+			return EINVAL;
+		}
+		if (err)
+			return err;
+	}
+	if (!o->history) {
+		fprintf(stderr, CMD ": --history is required\n");
+		return EINVAL;
+	}
+	if (!o->weeks) {
+		fprintf(stderr, CMD ": --weeks is required\n");
+		return EINVAL;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Computing
+ * ------------------------------------------------------------------- */
+
+static void qres_free(struct qres *r, size_t n)
+{
+	for (size_t i = 0; r && i < n; i++) {
+		free(r[i].bt_fc);
+		free(r[i].fc);
+		free(r[i].aht);
+	}
+	free(r);
+}
+
+/* Backtests every method, picks one, forecasts. Returns 2 on a history
+ * that cannot be forecast (message printed), 1 on failure. */
+static int compute(const struct opts *o, const struct history *h,
+		   struct qres *res)
+{
+	size_t P = h->period, K = (size_t)o->holdout;
+
+	for (size_t qi = 0; qi < h->nqueues; qi++) {
+		const struct history_queue *q = &h->q[qi];
+		struct qres *r = &res[qi];
+		double best = INFINITY;
+		int err = 0;
+
+		if (q->nweeks > FORECAST_MAX_WEEKS) {
+			fprintf(stderr, CMD ": %s: queue %s spans %zu "
+				"weeks; at most %d are used\n", o->history,
+				q->name, q->nweeks, FORECAST_MAX_WEEKS);
+			return 2;
+		}
+		if (q->nweeks < K + FORECAST_MIN_WEEKS) {
+			fprintf(stderr, CMD ": %s: queue %s has %zu weeks of "
+				"history; --holdout %zu needs at least %zu\n",
+				o->history, q->name, q->nweeks, K,
+				K + FORECAST_MIN_WEEKS);
+			return 2;
+		}
+		r->bt_fc = calloc(K * P, sizeof(double));
+		r->fc = calloc((size_t)o->weeks * P, sizeof(double));
+		r->aht = calloc(P, sizeof(double));
+		if (!r->bt_fc || !r->fc || !r->aht)
+			return 1;
+		r->method = o->method >= 0 ? (enum forecast_method)o->method :
+			FORECAST_SNAIVE;
+		for (unsigned m = 0; m < FORECAST_METHODS && !err; m++) {
+			err = forecast_backtest(m, q->calls, P, q->nweeks, K,
+						&r->bt[m], NULL);
+			if (!err && o->method < 0 && r->bt[m].wape < best) {
+				best = r->bt[m].wape;
+				r->method = m;
+			}
+		}
+		if (!err)
+			err = forecast_backtest(r->method, q->calls, P,
+						q->nweeks, K,
+						&r->bt[r->method], r->bt_fc);
+		if (!err)
+			err = forecast_run(r->method, q->calls, P, q->nweeks,
+					   (size_t)o->weeks, r->fc);
+		if (err) {
+			fprintf(stderr, CMD ": queue %s: forecast failed: "
+				"%s\n", q->name, strerror(err));
+			return 1;
+		}
+		if (o->aht > 0) {
+			for (size_t p = 0; p < P; p++)
+				r->aht[p] = o->aht;
+		}
+		else if (!h->has_aht) {
+			fprintf(stderr, CMD ": %s has no aht_s column; give "
+				"--aht\n", o->history);
+			return 2;
+		}
+		else if (forecast_aht_profile(q->calls, q->aht, P, q->nweeks,
+					      r->aht)) {
+			fprintf(stderr, CMD ": %s: queue %s has no calls to "
+				"take a handle time from; give --aht\n",
+				o->history, q->name);
+			return 2;
+		}
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Output
+ * ------------------------------------------------------------------- */
+
+static void put_num(FILE *f, double v, int dec)
+{
+	if (isnan(v))
+		fputs("null", f);
+	else
+		fprintf(f, "%.*f", dec, v);
+}
+
+static const char *dow_name(unsigned d)
+{
+	static const char *const n[7] = {"Mon", "Tue", "Wed", "Thu", "Fri",
+					 "Sat", "Sun"};
+
+	return n[d % 7];
+}
+
+static void print_table(FILE *f, const struct opts *o,
+			const struct history *h, const struct qres *res)
+{
+	char a[CIVIL_TEXT_MAX], b[CIVIL_TEXT_MAX];
+
+	civil_format_date(h->end, a, sizeof(a));
+	fprintf(f, "history: %s, %zu rows, %zu queue%s, interval %u s, "
+		"ends before %s\n", o->history, h->rows, h->nqueues,
+		h->nqueues == 1 ? "" : "s", h->interval_s, a);
+	fprintf(f, "backtest: last %ld week%s held out; MAPE over intervals "
+		"with >= 1 call; * = method used\n\n", o->holdout,
+		o->holdout == 1 ? "" : "s");
+	fprintf(f, "%-20s %-8s %8s %8s %8s\n", "queue", "method", "MAPE %",
+		"WAPE %", "bias %");
+	for (size_t qi = 0; qi < h->nqueues; qi++) {
+		for (unsigned m = 0; m < FORECAST_METHODS; m++) {
+			const struct forecast_error *e = &res[qi].bt[m];
+
+			fprintf(f, "%-20s %-6s %s %8.2f %8.2f %+8.2f\n",
+				h->q[qi].name, forecast_method_name(m),
+				m == res[qi].method ? "*" : " ", e->mape,
+				e->wape, e->bias);
+		}
+	}
+	civil_format_date(h->end + (o->weeks * WEEK_S) - 86400, b,
+			  sizeof(b));
+	fprintf(f, "\nforecast: %ld week%s, %s to %s (closed intervals "
+		"left out)\n\n", o->weeks, o->weeks == 1 ? "" : "s", a, b);
+	fprintf(f, "%-20s %-4s %-20s %10s %8s\n", "interval_start", "day",
+		"queue", "calls", "aht_s");
+	for (size_t qi = 0; qi < h->nqueues; qi++) {
+		for (size_t i = 0; i < (size_t)o->weeks * h->period; i++) {
+			int64_t t = h->end + (int64_t)i * h->interval_s;
+
+			if (!(res[qi].fc[i] > 0))
+				continue;
+			civil_format(t, a, sizeof(a));
+			fprintf(f, "%-20s %-4s %-20s %10.1f %8.0f\n", a,
+				dow_name(civil_weekday(t)), h->q[qi].name,
+				res[qi].fc[i], res[qi].aht[i % h->period]);
+		}
+	}
+}
+
+static void print_csv(FILE *f, const struct opts *o,
+		      const struct history *h, const struct qres *res)
+{
+	char a[CIVIL_TEXT_MAX];
+
+	fputs("interval_start,queue,calls,aht_s\n", f);
+	for (size_t qi = 0; qi < h->nqueues; qi++) {
+		for (size_t i = 0; i < (size_t)o->weeks * h->period; i++) {
+			int64_t t = h->end + (int64_t)i * h->interval_s;
+
+			if (!(res[qi].fc[i] > 0))
+				continue;
+			civil_format(t, a, sizeof(a));
+			fprintf(f, "%s,%s,%.1f,%.0f\n", a, h->q[qi].name,
+				res[qi].fc[i], res[qi].aht[i % h->period]);
+		}
+	}
+}
+
+/* The backtest summary on stderr when stdout carries CSV. */
+static void print_summary(FILE *f, const struct opts *o,
+			  const struct history *h, const struct qres *res)
+{
+	for (size_t qi = 0; qi < h->nqueues; qi++) {
+		const struct forecast_error *e = &res[qi].bt[res[qi].method];
+
+		fprintf(f, CMD ": queue %s: method %s, backtest on last %ld "
+			"weeks: MAPE %.2f %%, WAPE %.2f %%, bias %+.2f %%\n",
+			h->q[qi].name, forecast_method_name(res[qi].method),
+			o->holdout, e->mape, e->wape, e->bias);
+	}
+}
+
+static void print_json(FILE *f, const struct opts *o,
+		       const struct history *h, const struct qres *res)
+{
+	char a[CIVIL_TEXT_MAX];
+	bool first = true;
+
+	civil_format(h->end, a, sizeof(a));
+	/* Queue names are limited to [A-Za-z0-9_.:@-]: nothing to escape. */
+	fprintf(f, "{\"interval_s\": %u, \"history_rows\": %zu, "
+		"\"forecast_start\": \"%s\", \"weeks\": %ld, "
+		"\"holdout_weeks\": %ld,\n \"queues\": [", h->interval_s,
+		h->rows, a, o->weeks, o->holdout);
+	for (size_t qi = 0; qi < h->nqueues; qi++) {
+		fprintf(f, "%s\n  {\"queue\": \"%s\", \"history_weeks\": %zu, "
+			"\"method\": \"%s\", \"backtest\": {", qi ? "," : "",
+			h->q[qi].name, h->q[qi].nweeks,
+			forecast_method_name(res[qi].method));
+		for (unsigned m = 0; m < FORECAST_METHODS; m++) {
+			const struct forecast_error *e = &res[qi].bt[m];
+
+			fprintf(f, "%s\"%s\": {\"mape\": ", m ? ", " : "",
+				forecast_method_name(m));
+			put_num(f, e->mape, 3);
+			fputs(", \"wape\": ", f);
+			put_num(f, e->wape, 3);
+			fputs(", \"bias\": ", f);
+			put_num(f, e->bias, 3);
+			fputc('}', f);
+		}
+		fputs("}}", f);
+	}
+	fputs("],\n \"forecast\": [", f);
+	for (size_t qi = 0; qi < h->nqueues; qi++) {
+		for (size_t i = 0; i < (size_t)o->weeks * h->period; i++) {
+			int64_t t = h->end + (int64_t)i * h->interval_s;
+
+			if (!(res[qi].fc[i] > 0))
+				continue;
+			civil_format(t, a, sizeof(a));
+			fprintf(f, "%s\n  {\"interval_start\": \"%s\", "
+				"\"queue\": \"%s\", \"calls\": %.1f, "
+				"\"aht_s\": %.0f}", first ? "" : ",", a,
+				h->q[qi].name, res[qi].fc[i],
+				res[qi].aht[i % h->period]);
+			first = false;
+		}
+	}
+	fputs("\n ]\n}\n", f);
+}
+
+/* Chart: the held-out weeks (actual and backtest forecast) then the
+ * forecast, summed over queues, per interval. */
+static int write_svg(const struct opts *o, const struct history *h,
+		     const struct qres *res)
+{
+	size_t P = h->period, K = (size_t)o->holdout, W = (size_t)o->weeks;
+	size_t n = (K + W) * P;
+	double *act = calloc(n, sizeof(double));
+	double *bt = calloc(n, sizeof(double));
+	double *fc = calloc(n, sizeof(double));
+	char (*text)[24] = calloc(n, sizeof(*text));
+	const char **labels = calloc(n, sizeof(*labels));
+	char title[200], ytitle[64], btname[64], fcname[64];
+	int64_t t0 = h->end - (int64_t)K * WEEK_S;
+	int err = ENOMEM;
+
+	if (!act || !bt || !fc || !text || !labels)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		int64_t t = t0 + (int64_t)i * h->interval_s;
+		char d[CIVIL_TEXT_MAX];
+
+		civil_format(t, d, sizeof(d));
+		snprintf(text[i], sizeof(text[i]), "%s %.5s",
+			 dow_name(civil_weekday(t)), d + 5);
+		labels[i] = text[i];
+		if (i < K * P) {
+			act[i] = 0;
+			bt[i] = 0;
+			fc[i] = NAN;
+		}
+		else {
+			act[i] = NAN;
+			bt[i] = NAN;
+			fc[i] = 0;
+		}
+	}
+	for (size_t qi = 0; qi < h->nqueues; qi++) {
+		const struct history_queue *q = &h->q[qi];
+
+		for (size_t i = 0; i < K * P; i++) {
+			act[i] += q->calls[(q->nweeks - K) * P + i];
+			bt[i] += res[qi].bt_fc[i];
+		}
+		for (size_t i = 0; i < W * P; i++)
+			fc[K * P + i] += res[qi].fc[i];
+	}
+	if (h->nqueues == 1) {
+		snprintf(btname, sizeof(btname), "backtest (%s)",
+			 forecast_method_name(res[0].method));
+		snprintf(fcname, sizeof(fcname), "forecast (%s)",
+			 forecast_method_name(res[0].method));
+	}
+	else {
+		snprintf(btname, sizeof(btname), "backtest");
+		snprintf(fcname, sizeof(fcname), "forecast");
+	}
+	snprintf(title, sizeof(title), "Calls per %ld-min interval, %s%s",
+		 o->interval / 60, h->nqueues == 1 ? "queue " : "all queues",
+		 h->nqueues == 1 ? h->q[0].name : "");
+	snprintf(ytitle, sizeof(ytitle), "calls per interval");
+	{
+		struct svg_series s[3] = {
+			{"actual (held out)", SVG_LINE, 0, act, "#333333"},
+			{btname, SVG_LINE, 0, bt, "#ff7f0e"},
+			{fcname, SVG_LINE, 0, fc, "#1f77b4"},
+		};
+		struct svg_chart ch = {
+			.title = title,
+			.x_title = "interval start (site time)",
+			.y_title = {ytitle, NULL}, .labels = labels, .n = n,
+			.series = s, .nseries = 3, .width = 1400,
+			.height = 520, .label_step = 86400 / h->interval_s,
+		};
+
+		err = svg_chart_save(o->svg, &ch);
+	}
+ out:
+	free(labels);
+	free(text);
+	free(fc);
+	free(bt);
+	free(act);
+	return err;
+}
+
+static int forecast_cmd(int argc, char **argv)
+{
+	struct opts o;
+	struct csv *c = NULL;
+	struct history *h = NULL;
+	struct qres *res = NULL;
+	int rc, err;
+
+	err = parse_opts(argc, argv, &o);
+	if (err < 0)
+		return 0;
+	if (err)
+		return 2;
+	err = csv_open_file(&c, o.history, NULL);
+	if (!err)
+		err = history_load(c, (unsigned)o.interval, &h);
+	if (err) {
+		if (err == ENOMEM)
+			fprintf(stderr, CMD ": out of memory\n");
+		else
+			fprintf(stderr, CMD ": %s\n", csv_error(c));
+		csv_free(c);
+		return err == ENOMEM ? 1 : 2;
+	}
+	csv_free(c);
+	res = calloc(h->nqueues, sizeof(*res));
+	rc = res ? compute(&o, h, res) : 1;
+	if (rc)
+		goto out;
+	if (o.svg) {
+		err = write_svg(&o, h, res);
+		if (err) {
+			fprintf(stderr, CMD ": --svg %s: cannot write: %s\n",
+				o.svg, strerror(err));
+			rc = 1;
+			goto out;
+		}
+	}
+	if (o.format == FMT_TABLE)
+		print_table(stdout, &o, h, res);
+	else if (o.format == FMT_CSV) {
+		print_csv(stdout, &o, h, res);
+		print_summary(stderr, &o, h, res);
+	}
+	else
+		print_json(stdout, &o, h, res);
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, CMD ": writing the output failed\n");
+		rc = 1;
+	}
+ out:
+	qres_free(res, h->nqueues);
+	history_free(h);
+	return rc;
+}
+
+const struct command cmd_forecast = {
+	"forecast", "forecast calls per interval from history, with backtest",
+	forecast_cmd
+};
