@@ -312,7 +312,7 @@ static int four_agents(struct fx *fx, const char *q, enum acd_strategy s,
 {
 	static const char *sk[4] = {"lang:fr=2", "lang:fr=5", "lang:fr=3",
 				    "lang:fr=4"};
-	char id[8], pos[8];
+	char id[16], pos[16];
 	int err = fx_queue(fx, q, s, skills);
 
 	for (int i = 0; !err && i < 4; i++) {
@@ -441,7 +441,7 @@ static int test_strategy_least_talk_time(void)
 	static const int talk[4] = {900, 100, 500, 300};
 
 	for (int i = 0; i < 4; i++) {
-		char id[4];
+		char id[16];
 		uint64_t c = arrive(fx, 1000, "q", 0, NULL);
 
 		snprintf(id, sizeof(id), "a%d", i + 1);
@@ -1251,7 +1251,7 @@ static int scripted_day(uint64_t seed, char *out, size_t sz)
 	qc.widen[0].add_queue = "rnd";
 	OK(acd_queue_add(fx->acd, &qc));
 	for (int i = 0; i < 6; i++) {
-		char id[8], pos[8];
+		char id[16], pos[16];
 
 		snprintf(id, sizeof(id), "a%d", i);
 		snprintf(pos, sizeof(pos), "p%d", i + 1);
@@ -1269,7 +1269,7 @@ static int scripted_day(uint64_t seed, char *out, size_t sz)
 		/* answer the offers of agents with an even second */
 		for (int i = 0; i < 6; i++) {
 			struct acd_agent_info ai;
-			char id[8];
+			char id[16];
 
 			snprintf(id, sizeof(id), "a%d", i);
 			OK(acd_agent_info(fx->acd, id, &ai));
