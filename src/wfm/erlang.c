@@ -18,6 +18,7 @@ void wfm_binv_init(struct wfm_binv *b)
 	b->m = 1.0;
 	b->q = 0.0;
 	b->e = 0;
+	b->one = 1.0;
 	b->n = 0;
 }
 
@@ -29,11 +30,12 @@ void wfm_binv_step(struct wfm_binv *b, double load)
 	b->q = b->m * ((double)b->n / load);
 	/* The 1 is 2^-e in the scaled representation; it vanishes (to 0,
 	 * harmlessly) once e is past the double range. */
-	b->m = b->q + ldexp(1.0, -b->e);
+	b->m = b->q + b->one;
 	if (b->m > 0x1p600) {
 		b->m = ldexp(b->m, -RESCALE_BITS);
 		b->q = ldexp(b->q, -RESCALE_BITS);
 		b->e += RESCALE_BITS;
+		b->one = ldexp(1.0, -b->e);
 	}
 }
 

@@ -12,6 +12,7 @@ struct wfm_binv {
 	double m;       /* 1/B(n) = m * 2^e                              */
 	double q;       /* 1/B(n) - 1 = q * 2^e, kept apart for accuracy */
 	int e;          /* binary exponent shared by m and q             */
+	double one;     /* 1 in that scale: 2^-e (0 once below range)    */
 	unsigned n;     /* lines so far                                   */
 };
 
