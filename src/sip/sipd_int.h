@@ -1,0 +1,108 @@
+/* sipd_int.h — private to src/sip/: the server's state and call legs. */
+#ifndef PLATEAU_SIPD_INT_H
+#define PLATEAU_SIPD_INT_H
+
+#include <re.h>
+#include "acd/acd.h"
+#include "config/center.h"
+#include "sip/guard.h"
+#include "sip/registrar.h"
+#include "sip/resp.h"
+#include "sip/sipd.h"
+
+struct call;
+
+struct sipd {
+	struct sipd_conf conf;     /* as given (pointers borrowed)          */
+	char errmsg[256];          /* last error                            */
+	struct sip *sip;           /* libre SIP stack                       */
+	struct sip_lsnr *lsnr;     /* request listener (sipd_request)       */
+	struct sipsess_sock *ssock;/* INVITE sessions                       */
+	struct sipguard *guard;    /* pre-parser guard                      */
+	struct udp_helper *uh;     /* the guard on the SIP UDP socket       */
+	struct udp_sock *probe;    /* startup probe that finds that socket  */
+	char probe_id[33];         /* Call-ID of the probe                  */
+	bool armed;                /* guard installed; requests accepted    */
+	struct registrar *reg;     /* registrar + location table            */
+	struct acd *acd;           /* the engine, owned                     */
+	struct sa laddr;           /* bound SIP address (UDP)               */
+	char host[64];             /* our address for URIs ("127.0.0.1:5060")*/
+
+	struct hash *calls;        /* struct call by ACD call id            */
+	struct list callsl;        /* every struct call                     */
+	struct call *arriving;     /* call inside acd_call_arrive()         */
+	uint64_t call_seq;         /* numbering of call ids                 */
+	uint64_t boot_id;          /* random, makes call ids unique         */
+
+	struct tmr acd_tmr;        /* the engine's one timer                */
+	struct tmr house_tmr;      /* once a second: sweeps                 */
+	struct tmr defer_tmr;      /* 0 ms: deferred inputs and frees       */
+	struct list deferred;      /* struct call with pending inputs       */
+	struct list trash;         /* objects to free from defer_tmr        */
+
+	uint64_t mono0;            /* tmr_jiffies() at start, ms            */
+	int64_t wall0;             /* wall clock at start, ms since epoch   */
+
+	bool draining;             /* no new calls                          */
+	struct tmr drain_tmr;      /* bounds the drain                      */
+	sipd_drained_h *drainedh;  /* called once drained                   */
+	void *drained_arg;
+
+	struct sipd_stats stats;   /* counters                              */
+};
+
+/* Now on the server clock, ms. */
+uint64_t sipd_now(void);
+/* Wall-clock ms since the epoch for a server-clock time. */
+int64_t sipd_wall(const struct sipd *s, uint64_t now);
+
+/* Calls the drained handler once no call is left while draining. */
+void sipd_drain_check(struct sipd *s);
+
+/* True when a request has the headers every request needs (RFC 3261
+ * 8.1.1) and a CSeq method matching its request line. */
+bool sipd_request_complete(const struct sip_msg *msg);
+
+/* Sends resp as the answer to msg (nothing when scode is 0). */
+void sipd_reply(struct sipd *s, const struct sip_msg *msg,
+		const struct sipd_resp *resp);
+
+/* Frees obj from the next 0 ms tick (never inside its own callback). */
+void sipd_trash(struct sipd *s, void *obj);
+/* Re-arms the engine timer at acd_next_deadline(). */
+void sipd_acd_rearm(struct sipd *s);
+/* Starts the 0 ms tick that runs deferred work. */
+void sipd_defer_kick(struct sipd *s);
+
+/* call.c */
+/* Decides what to do with an INVITE: fills resp with an error (404 no
+ * such number, 488 no common codec, 400 bad SDP, 503 draining) and
+ * returns non-zero, or returns 0 and fills *routep / *ptp. */
+struct invite_plan {
+	const struct center_did *did;  /* the number called                 */
+	const struct center_queue *queue; /* first queue                    */
+	const char *skills;        /* extra call skills from the route      */
+	uint8_t pt;                /* chosen codec (0 PCMU, 8 PCMA)         */
+	uint8_t te_pt;             /* caller's telephone-event pt, or 0     */
+	struct sa raddr;           /* caller's RTP address                  */
+};
+int call_invite_plan(struct sipd *s, const struct sip_msg *msg,
+		     struct invite_plan *plan, struct sipd_resp *resp);
+/* sipsess connect handler for new INVITEs. */
+void call_incoming(const struct sip_msg *msg, void *arg);
+/* The engine's event handler. */
+void call_acd_event(const struct acd_event *ev, void *arg);
+/* Runs deferred engine inputs of calls. */
+void call_run_deferred(struct sipd *s);
+/* Ends every call (drain timeout, shutdown). */
+void call_cut_all(struct sipd *s);
+/* Frees every call object (destroying the server). */
+void call_flush(struct sipd *s);
+
+/* sdp.c: the caller's offer → codec and address; our SDP. */
+int sdp_pick(struct mbuf *body, uint8_t *ptp, uint8_t *te_ptp,
+	     struct sa *raddr);
+int sdp_build(struct mbuf **mbp, const struct sa *laddr, uint16_t port,
+	      uint8_t pt, uint8_t te_pt, bool offer_both);
+
+#endif
