@@ -955,7 +955,41 @@ static int test_leg_args(void)
 	return err;
 }
 
+/* Every prompt an announcement can name, in every language, and the
+ * default hold music, were built (build/prompts, `make all`) and load. */
+static int test_prompts_built(void)
+{
+	static const char *const langs[] = {"fr", "ar", "en", "de", "es"};
+	struct media_opts o = {.manual_tick = true,
+			       .prompt_dir = "build/prompts"};
+	struct media *m = NULL;
+	int err;
+
+	err = media_alloc(&m, NULL, 33200, 33300, &o);
+	if (!err)
+		err = media_audio_preload(m, "moh/default.wav");
+	for (size_t l = 0; !err && l < 5; l++) {
+		for (unsigned pos = 1; !err && pos <= 100; pos++) {
+			struct media_playlist *pl = NULL;
+			int64_t wait = (int64_t)(pos - 1) * 61000 + 1000;
+
+			err = media_announce_position(langs[l], pos, wait,
+						      &pl);
+			for (size_t i = 0; !err && i < media_playlist_count(pl);
+			     i++)
+				err = media_audio_preload(
+					m, media_playlist_name(pl, i));
+			mem_deref(pl);
+		}
+	}
+	if (err)
+		fprintf(stderr, "  %s\n", media_errmsg(m));
+	mem_deref(m);
+	return err;
+}
+
 const struct test tests_media[] = {
+	{"prompts_built", test_prompts_built},
 	{"wav_good", test_wav_good},
 	{"wav_bad", test_wav_bad},
 	{"wav_load", test_wav_load},
