@@ -1,0 +1,184 @@
+/* center.c — a loaded center's lifetime, lookups and vocabulary. */
+#include <errno.h>
+#include <string.h>
+#include <re.h>
+#include "config/center.h"
+#include "config/load.h"
+
+static const char *const lang_names[CENTER_LANG_COUNT] = {
+	"fr", "ar", "en", "de", "es"
+};
+
+/* The engine's strategies as written in JSON, in enum acd_strategy order.
+ * tests/unit/test_config.c checks them against acd_strategy_name(). */
+static const char *const strategy_names[ACD_STRATEGY_COUNT] = {
+	"longest-idle", "round-robin", "linear", "fewest-calls",
+	"least-talk-time", "random", "weighted-random", "ring-all",
+	"best-skill"
+};
+
+static const char *const empty_names[] = {
+	"allow", "no-agents", "no-available"
+};
+
+static const char *const answer_names[] = {"answer", "early-media"};
+
+const char *center_lang_name(enum center_lang lang)
+{
+	return (unsigned)lang < CENTER_LANG_COUNT ? lang_names[lang] : "?";
+}
+
+int center_lang_parse(const char *name, enum center_lang *langp)
+{
+	if (!name || !langp)
+		return EINVAL;
+	for (int i = 0; i < CENTER_LANG_COUNT; i++) {
+		if (!strcmp(name, lang_names[i])) {
+			*langp = (enum center_lang)i;
+			return 0;
+		}
+	}
+	return EINVAL;
+}
+
+const char *center_strategy_name(int strategy)
+{
+	return strategy >= 0 && strategy < ACD_STRATEGY_COUNT ?
+		strategy_names[strategy] : "?";
+}
+
+int center_strategy_parse(const char *name, int *strategyp)
+{
+	for (int i = 0; name && i < ACD_STRATEGY_COUNT; i++) {
+		if (!strcmp(name, strategy_names[i])) {
+			*strategyp = i;
+			return 0;
+		}
+	}
+	return EINVAL;
+}
+
+const char *center_empty_name(int rule)
+{
+	return rule >= 0 && rule < 3 ? empty_names[rule] : "?";
+}
+
+const char *center_answer_name(int mode)
+{
+	return mode >= 0 && mode < 2 ? answer_names[mode] : "?";
+}
+
+static void route_free(struct center_route *r)
+{
+	mem_deref(r->queue);
+	mem_deref(r->menu);
+	mem_deref(r->skills);
+}
+
+void center_destroy(void *arg)
+{
+	struct center *c = arg;
+
+	mem_deref(c->name);
+	mem_deref(c->timezone);
+	mem_deref(c->sip_realm);
+	for (size_t i = 0; c->tenants && i < c->n_tenants; i++) {
+		mem_deref(c->tenants[i].id);
+		mem_deref(c->tenants[i].name);
+	}
+	for (size_t i = 0; c->sites && i < c->n_sites; i++) {
+		mem_deref(c->sites[i].id);
+		mem_deref(c->sites[i].name);
+		mem_deref(c->sites[i].city);
+	}
+	for (size_t i = 0; c->positions && i < c->n_positions; i++) {
+		mem_deref(c->positions[i].id);
+		mem_deref(c->positions[i].site);
+		mem_deref(c->positions[i].sip_user);
+	}
+	for (size_t i = 0; c->pauses && i < c->n_pauses; i++) {
+		mem_deref(c->pauses[i].id);
+		mem_deref(c->pauses[i].name);
+	}
+	for (size_t i = 0; c->dispositions && i < c->n_dispositions; i++) {
+		mem_deref(c->dispositions[i].id);
+		mem_deref(c->dispositions[i].tenant);
+		mem_deref(c->dispositions[i].name);
+	}
+	for (size_t i = 0; c->queues && i < c->n_queues; i++) {
+		struct center_queue *q = &c->queues[i];
+
+		mem_deref(q->id);
+		mem_deref(q->tenant);
+		mem_deref(q->name);
+		mem_deref((char *)q->acd.skills);
+		mem_deref((char *)q->acd.sites);
+		for (size_t j = 0; j < ACD_MAX_WIDEN; j++) {
+			mem_deref((char *)q->acd.widen[j].skills);
+			mem_deref((char *)q->acd.widen[j].add_queue);
+			mem_deref((char *)q->acd.widen[j].add_site);
+		}
+		mem_deref(q->hold_music);
+	}
+	for (size_t i = 0; c->agents && i < c->n_agents; i++) {
+		struct center_agent *a = &c->agents[i];
+
+		mem_deref(a->id);
+		mem_deref(a->name);
+		mem_deref(a->tenant);
+		mem_deref(a->skills);
+		mem_deref(a->pin_hash);
+		for (size_t j = 0; a->members && j < a->n_members; j++)
+			mem_deref(a->members[j].queue);
+		mem_deref(a->members);
+	}
+	for (size_t i = 0; c->dids && i < c->n_dids; i++) {
+		mem_deref(c->dids[i].number);
+		mem_deref(c->dids[i].tenant);
+		route_free(&c->dids[i].route);
+	}
+	for (size_t i = 0; c->ivrs && i < c->n_ivrs; i++) {
+		struct center_ivr *m = &c->ivrs[i];
+
+		mem_deref(m->id);
+		mem_deref(m->tenant);
+		for (int l = 0; l < CENTER_LANG_COUNT; l++)
+			mem_deref(m->prompt[l]);
+		for (size_t j = 0; j < CENTER_IVR_KEYS; j++)
+			route_free(&m->options[j].route);
+		route_free(&m->dflt);
+	}
+	mem_deref(c->tenants);
+	mem_deref(c->sites);
+	mem_deref(c->positions);
+	mem_deref(c->pauses);
+	mem_deref(c->dispositions);
+	mem_deref(c->queues);
+	mem_deref(c->agents);
+	mem_deref(c->dids);
+	mem_deref(c->ivrs);
+}
+
+#define FIND(fn, type, arr, n, field)                                      \
+	const type *fn(const struct center *c, const char *id)             \
+	{                                                                  \
+		if (!c || !id)                                             \
+			return NULL;                                       \
+		for (size_t i = 0; i < c->n; i++) {                        \
+			if (!strcmp(c->arr[i].field, id))                  \
+				return &c->arr[i];                         \
+		}                                                          \
+		return NULL;                                               \
+	}
+
+FIND(center_tenant_find, struct center_tenant, tenants, n_tenants, id)
+FIND(center_site_find, struct center_site, sites, n_sites, id)
+FIND(center_position_find, struct center_position, positions, n_positions,
+     id)
+FIND(center_position_by_sip_user, struct center_position, positions,
+     n_positions, sip_user)
+FIND(center_queue_find, struct center_queue, queues, n_queues, id)
+FIND(center_agent_find, struct center_agent, agents, n_agents, id)
+FIND(center_did_find, struct center_did, dids, n_dids, number)
+FIND(center_ivr_find, struct center_ivr, ivrs, n_ivrs, id)
+FIND(center_pause_find, struct center_pause_reason, pauses, n_pauses, id)
