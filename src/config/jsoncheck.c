@@ -102,6 +102,8 @@ static bool string(struct scan *sc)
 		if (c < 0x20)
 			return fail(sc, "control character in string");
 		if (c == '\\') {
+			size_t esc = sc->i;
+
 			sc->i++;
 			c = peek(sc);
 			if (c < 0)
@@ -117,13 +119,17 @@ static bool string(struct scan *sc)
 					v = v * 16 + (unsigned)(h <= '9' ?
 						h - '0' : (h | 0x20) - 'a' + 10);
 				}
-				if (v == 0)
+				if (v == 0) {
+					sc->i = esc;
 					return fail(sc, "\\u0000 in string");
+				}
 				sc->i += 5;
 				continue;
 			}
-			if (!strchr("\"\\/bfnrt", c))
+			if (!strchr("\"\\/bfnrt", c)) {
+				sc->i = esc;
 				return fail(sc, "bad escape in string");
+			}
 			sc->i++;
 			continue;
 		}
