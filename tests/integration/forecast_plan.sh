@@ -173,5 +173,126 @@ usage_error "forecast duplicate interval" \
 	"dup.csv:51: .*already given on line 10" \
 	forecast --history "$tmp/dup.csv" --weeks 1
 
+# The forecast CSV feeds plateau staff as is.
+if "$P" staff --help >/dev/null 2>&1; then
+	check "staff --forecast reads forecast's csv" "$P" staff \
+		--forecast "$tmp/fc.csv" --sl 0.8 --format csv
+	n=$(grep -c 'fr-telecom' "$tmp/out")
+	if [ "$n" -eq 432 ]; then ok "staff sizes every forecast interval"
+	else bad "staff rows for fr-telecom: $n"; fi
+fi
+
+# ---- plan --------------------------------------------------------------
+
+check "plan --help" "$P" plan --help
+grep -q -e '--pass-rate' "$tmp/out" || bad "plan --help names --pass-rate"
+
+check "plan table" "$P" plan --positions 400 --growth 0.20 \
+	--attrition 0.04 --training-weeks 6 --pass-rate 0.7 --class-min 10 \
+	--class-max 25 --horizon-weeks 52 --start 2026-12-07
+if grep -q '^balance: pass x hires = attrition' "$tmp/out" &&
+   grep -q 'residual' "$tmp/out" && grep -q '^  52  2027-11-29' "$tmp/out"
+then
+	ok "plan table shows 52 weeks and the balance"
+else
+	bad "plan table: $(tail -3 "$tmp/out")"
+fi
+
+check "plan csv" "$P" plan --positions 400 --start 2026-12-07 \
+	--format csv
+if [ "$(head -1 "$tmp/out")" = \
+     "week,week_start,need,trained,gap,attrition,hires,classes,graduates,in_training" ] &&
+   [ "$(wc -l <"$tmp/out")" -eq 53 ] &&
+   [ "$(sed -n 2p "$tmp/out" | cut -d, -f1-3)" = "1,2026-12-07,400.000" ]
+then
+	ok "plan csv rows"
+else
+	bad "plan csv: $(head -2 "$tmp/out")"
+fi
+
+# The books balance, checked from the weekly rows in JSON, for the brief's
+# case and the edge cases: zero growth, one small class a week (class max
+# binding), pass rate 1, a start below need.
+for args in "--growth 0.20" "--growth 0 --attrition 0.04" \
+	"--growth 1.5 --class-max 10 --class-min 5 --max-classes 1" \
+	"--pass-rate 1 --class-min 1" "--trained 300 --growth 0.1"; do
+	# shellcheck disable=SC2086
+	if "$P" plan --positions 400 --start 2026-12-07 --format json \
+		$args >"$tmp/plan.json" 2>"$tmp/err" &&
+	   python3 - "$tmp/plan.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+p, w, t = d["params"], d["weeks"], d["totals"]
+hires = sum(x["hires"] for x in w)
+attr = sum(x["attrition"] for x in w)
+end = w[-1]["trained"] - w[-1]["attrition"]
+lhs = p["pass_rate"] * hires
+rhs = attr + (end - p["trained"]) + p["pass_rate"] * w[-1]["in_training"]
+assert abs(lhs - rhs) < 1e-3, (lhs, rhs)
+assert hires == t["hires"], (hires, t["hires"])
+L = p["training_weeks"]
+for i, x in enumerate(w):
+    assert x["classes"] * p["class_min"] <= x["hires"] <= \
+        x["classes"] * p["class_max"], x
+    if p["max_classes"]:
+        assert x["classes"] <= p["max_classes"], x
+    g = p["pass_rate"] * w[i - L]["hires"] if i >= L else 0
+    assert abs(x["graduates"] - g) < 1e-6, (i, x, g)
+    if i >= L and not p["max_classes"]:
+        assert x["trained"] >= x["need"] - 1e-6, (i, x)
+PY
+	then
+		ok "plan balances: $args"
+	else
+		bad "plan balance: $args $(head -2 "$tmp/err")"
+	fi
+done
+
+check "plan svg" "$P" plan --positions 120 --start 2026-12-07 \
+	--horizon-weeks 26 --svg "$tmp/p.svg"
+if python3 - "$tmp/p.svg" <<'PY'
+import sys, xml.etree.ElementTree as ET
+ns = "{http://www.w3.org/2000/svg}"
+svg = ET.parse(sys.argv[1]).getroot()
+texts = [t.text for t in svg.iter(ns + "text")]
+assert "need (left)" in texts and "trained agents (left)" in texts, texts
+assert "hires (trainees starting) (right)" in texts, texts
+bars = [r for r in svg.iter(ns + "rect") if r.find(ns + "title") is not None]
+assert len(bars) == 26, len(bars)
+PY
+then
+	ok "plan svg: need, trained, 26 hire bars"
+else
+	bad "plan svg content"
+fi
+
+usage_error "plan missing --positions" "--positions is required" \
+	plan --start 2026-12-07
+usage_error "plan missing --start" "--start is required" \
+	plan --positions 400
+usage_error "plan --pass-rate 0" "--pass-rate must be a number from" \
+	plan --positions 400 --start 2026-12-07 --pass-rate 0
+usage_error "plan --pass-rate 1.5" "--pass-rate must be .* got '1.5'" \
+	plan --positions 400 --start 2026-12-07 --pass-rate 1.5
+usage_error "plan --growth abc" "--growth must be a number" \
+	plan --positions 400 --start 2026-12-07 --growth abc
+usage_error "plan --attrition nan" "--attrition must be .* got 'nan'" \
+	plan --positions 400 --start 2026-12-07 --attrition nan
+usage_error "plan class limits" "--class-min 30 is more than --class-max 25" \
+	plan --positions 400 --start 2026-12-07 --class-min 30 --class-max 25
+usage_error "plan --start" "--start must be a date YYYY-MM-DD" \
+	plan --positions 400 --start 2026-02-30
+usage_error "plan --horizon-weeks 0" "--horizon-weeks must be a whole" \
+	plan --positions 400 --start 2026-12-07 --horizon-weeks 0
+usage_error "plan --training-weeks 2.5" "--training-weeks must be" \
+	plan --positions 400 --start 2026-12-07 --training-weeks 2.5
+usage_error "plan unknown option" "unknown option '--hires'" \
+	plan --positions 400 --start 2026-12-07 --hires 3
+usage_error "plan bad --svg leaves nothing" "--format must be" \
+	plan --positions 400 --start 2026-12-07 --svg "$tmp/no.svg" \
+	--format pdf
+if [ -e "$tmp/no.svg" ]; then bad "plan wrote a chart on bad input"
+else ok "plan writes nothing on bad input"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
