@@ -4,3 +4,20 @@
 set -eu
 cd "$(dirname "$0")/.."
 ./build/plateau version
+
+# Planning: forecast the Casablanca sample history two weeks ahead (with
+# each method's error on the last weeks held out), then plan hires and
+# training classes for a year of 20 % growth.
+mkdir -p build/demo
+./build/plateau forecast --history examples/history-casablanca.csv \
+	--weeks 2 --holdout 2 --svg build/demo/forecast.svg \
+	>build/demo/forecast.txt
+head -24 build/demo/forecast.txt
+./build/plateau forecast --history examples/history-casablanca.csv \
+	--weeks 2 --holdout 2 --format csv >build/demo/forecast.csv
+echo "(forecast: build/demo/forecast.csv, chart build/demo/forecast.svg)"
+./build/plateau plan --positions 400 --growth 0.20 --attrition 0.04 \
+	--training-weeks 6 --pass-rate 0.7 --class-min 10 --class-max 25 \
+	--horizon-weeks 52 --start 2026-12-07 --svg build/demo/plan.svg |
+	tail -5
+echo "(plan chart: build/demo/plan.svg)"
