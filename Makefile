@@ -84,6 +84,10 @@ build/fuzz/%: fuzz/%.c $(FOBJS)
 
 fuzz: $(FUZZERS)
 
+# Keep the clang objects between harness links (make would delete them as
+# intermediates and rebuild them for every harness).
+.SECONDARY: $(FOBJS)
+
 build/plateau: build/obj/src/main.o $(OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -101,8 +105,10 @@ unit-san: build/unit-san
 		./build/unit-san
 
 # The whole proof: deps, build, every suite, one summary line at the end.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
 check: deps
-	$(MAKE) all build/unit-san fuzz
+	$(MAKE) -j$(JOBS) all build/unit-san fuzz
 	./tests/run-all.sh
 
 test: check
