@@ -1,9 +1,9 @@
 #!/bin/sh
 # Runs each libFuzzer harness briefly over its corpus (fuzz/corpus/NAME/)
 # plus fresh inputs; a crash, leak or timeout fails. Bounded: FUZZ_SECONDS
-# per harness (default 20).
+# per harness (default 10).
 cd "$(dirname "$0")/.."
-secs=${FUZZ_SECONDS:-20}
+secs=${FUZZ_SECONDS:-10}
 pass=0
 fail=0
 for f in build/fuzz/fuzz_*; do
