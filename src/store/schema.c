@@ -75,6 +75,103 @@ const struct migration store_migrations[] = {
 	"CREATE INDEX cdrs_tenant_arrive ON cdrs(tenant, arrive_ms);"
 	"CREATE INDEX cdrs_arrive ON cdrs(arrive_ms);"
 },
+{
+	"configuration: tenants, sites, positions, queues, agents, DIDs, IVR",
+
+	/* The configuration is replaced as a whole by an import; `ord`
+	 * keeps the file's order (member order matters to routing).
+	 * Secrets are stored hashed only: HA1 and the salted PIN hash. */
+	"CREATE TABLE center ("
+	"  one INTEGER PRIMARY KEY CHECK (one = 1),"
+	"  name TEXT, timezone TEXT, sip_realm TEXT,"
+	"  imported_ms INTEGER NOT NULL);"
+	"CREATE TABLE tenants ("
+	"  id TEXT PRIMARY KEY, name TEXT, ord INTEGER NOT NULL);"
+	"CREATE TABLE sites ("
+	"  id TEXT PRIMARY KEY, name TEXT, city TEXT, ord INTEGER NOT NULL);"
+	"CREATE TABLE positions ("
+	"  id TEXT PRIMARY KEY,"
+	"  site TEXT NOT NULL REFERENCES sites(id),"
+	"  sip_user TEXT NOT NULL UNIQUE,"
+	"  sip_ha1 TEXT NOT NULL CHECK (length(sip_ha1) = 32),"
+	"  ord INTEGER NOT NULL);"
+	"CREATE TABLE pause_reasons ("
+	"  id TEXT PRIMARY KEY, name TEXT,"
+	"  paid INTEGER NOT NULL, max_s INTEGER NOT NULL,"
+	"  ord INTEGER NOT NULL);"
+	"CREATE TABLE dispositions ("
+	"  tenant TEXT NOT NULL REFERENCES tenants(id), id TEXT NOT NULL,"
+	"  name TEXT, ord INTEGER NOT NULL, PRIMARY KEY (tenant, id));"
+	"CREATE TABLE queues ("
+	"  id TEXT PRIMARY KEY,"
+	"  tenant TEXT NOT NULL REFERENCES tenants(id),"
+	"  name TEXT,"
+	"  strategy TEXT NOT NULL,"
+	"  skills TEXT,"                   /* required-skill expression */
+	"  sites TEXT,"                    /* space-separated site ids */
+	"  priority INTEGER NOT NULL,"
+	"  sl_target REAL NOT NULL,"
+	"  sl_time_ms INTEGER NOT NULL,"
+	"  ring_timeout_ms INTEGER NOT NULL,"
+	"  wrapup_ms INTEGER NOT NULL,"
+	"  max_wait_ms INTEGER NOT NULL,"
+	"  max_len INTEGER NOT NULL,"
+	"  join_empty TEXT NOT NULL,"
+	"  leave_empty TEXT NOT NULL,"
+	"  max_no_answer INTEGER NOT NULL,"
+	"  announce_ms INTEGER NOT NULL,"
+	"  language TEXT NOT NULL,"
+	"  answer TEXT NOT NULL,"
+	"  record INTEGER NOT NULL,"
+	"  hold_music TEXT,"
+	"  ord INTEGER NOT NULL);"
+	"CREATE TABLE queue_widen ("
+	"  queue TEXT NOT NULL REFERENCES queues(id),"
+	"  step INTEGER NOT NULL,"
+	"  after_ms INTEGER NOT NULL,"
+	"  skills TEXT, add_queue TEXT, add_site TEXT,"
+	"  PRIMARY KEY (queue, step));"
+	"CREATE TABLE agents ("
+	"  id TEXT PRIMARY KEY, name TEXT,"
+	"  tenant TEXT REFERENCES tenants(id),"  /* NULL: any tenant */
+	"  pin_hash TEXT,"                 /* pbkdf2-sha256$ITER$SALT$HASH */
+	"  ord INTEGER NOT NULL);"
+	"CREATE TABLE agent_skills ("
+	"  agent TEXT NOT NULL REFERENCES agents(id),"
+	"  skill TEXT NOT NULL,"           /* e.g. lang:fr */
+	"  level INTEGER NOT NULL CHECK (level BETWEEN 1 AND 5),"
+	"  ord INTEGER NOT NULL,"
+	"  PRIMARY KEY (agent, skill));"
+	"CREATE INDEX agent_skills_skill ON agent_skills(skill, level);"
+	"CREATE TABLE memberships ("
+	"  agent TEXT NOT NULL REFERENCES agents(id),"
+	"  queue TEXT NOT NULL REFERENCES queues(id),"
+	"  weight INTEGER NOT NULL,"
+	"  ord INTEGER NOT NULL,"          /* member order of the agent */
+	"  PRIMARY KEY (agent, queue));"
+	"CREATE TABLE ivr_menus ("
+	"  id TEXT PRIMARY KEY,"
+	"  tenant TEXT NOT NULL REFERENCES tenants(id),"
+	"  prompt_fr TEXT, prompt_ar TEXT, prompt_en TEXT,"
+	"  prompt_de TEXT, prompt_es TEXT,"
+	"  timeout_s INTEGER NOT NULL, retries INTEGER NOT NULL,"
+	"  default_queue TEXT, default_menu TEXT, default_skills TEXT,"
+	"  default_language TEXT,"         /* NULL: not given */
+	"  ord INTEGER NOT NULL);"
+	"CREATE TABLE ivr_options ("
+	"  menu TEXT NOT NULL REFERENCES ivr_menus(id),"
+	"  key TEXT NOT NULL,"
+	"  queue TEXT, target_menu TEXT, skills TEXT,"
+	"  language TEXT,"                 /* NULL: not given */
+	"  ord INTEGER NOT NULL,"
+	"  PRIMARY KEY (menu, key));"
+	"CREATE TABLE dids ("
+	"  number TEXT PRIMARY KEY,"
+	"  tenant TEXT NOT NULL REFERENCES tenants(id),"
+	"  queue TEXT, menu TEXT, skills TEXT,"
+	"  language TEXT,"                 /* NULL: not given (fr) */
+	"  ord INTEGER NOT NULL);"
+},
 };
 
 const size_t store_n_migrations =

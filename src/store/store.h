@@ -209,6 +209,21 @@ typedef bool (store_cdr_h)(const struct store_cdr *cdr, void *arg);
 int store_cdrs_read(struct store *st, const struct store_cdr_filter *f,
 		    store_cdr_h *ch, void *arg);
 
+/* ---------------------------------------------------------------------
+ * Configuration (struct center, src/config/center.h)
+ * ------------------------------------------------------------------- */
+
+/* Replaces the whole stored configuration with c, in one transaction in
+ * the caller's thread; events and CDRs are untouched. Secrets are stored
+ * as they are held in c: HA1 and the salted PIN hash. On error (EINVAL
+ * for content the schema refuses, EBUSY, EIO) nothing is changed. */
+int store_center_save(struct store *st, const struct center *c);
+
+/* Loads the stored configuration into a new center (free it with
+ * mem_deref()); it passes the same validation as a file. ENOENT when no
+ * configuration was ever saved. */
+int store_center_load(struct store *st, struct center **cp);
+
 const char *store_outcome_name(enum store_outcome o);   /* "answered" */
 const char *store_hangup_name(enum store_hangup h);     /* "caller"   */
 
