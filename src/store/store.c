@@ -64,6 +64,15 @@ const char *store_path(const struct store *st)
 	return st ? st->path : "";
 }
 
+const char *store_data_dir(const char *given)
+{
+	const char *env = getenv("PLATEAU_DATA");
+
+	if (given)
+		return given;
+	return env && *env ? env : "data";
+}
+
 int store_schema_latest(void)
 {
 	return (int)store_n_migrations;
@@ -82,7 +91,7 @@ static bool ends_with(const char *s, const char *suffix)
 
 /* Resolves spec to the database file in st->path, creating the data
  * directory (its last component only) when the spec names a directory. */
-static int resolve_path(struct store *st, const char *spec)
+static int resolve_path(struct store *st, const char *spec, bool no_mkdir)
 {
 	const char *p = spec;
 	struct stat sb;
@@ -107,7 +116,7 @@ static int resolve_path(struct store *st, const char *spec)
 		n = snprintf(st->path, sizeof(st->path), "%s", p);
 	}
 	else {
-		if (mkdir(p, 0750) && errno != EEXIST)
+		if (!no_mkdir && mkdir(p, 0750) && errno != EEXIST)
 			return store_err(st, errno, "data directory '%s': %s",
 					 p, strerror(errno));
 		n = snprintf(st->path, sizeof(st->path), "%s/%s", p, DB_NAME);
@@ -356,9 +365,13 @@ static int configure(struct store *st, sqlite3 *db)
 		    "PRAGMA foreign_keys = ON;");
 }
 
-int store_open_cap(struct store **stp, const char *spec, size_t queue_cap,
-		   char *errmsg, size_t errsz)
+int store_open_opts(struct store **stp, const char *spec,
+		    const struct store_opts *opts, char *errmsg,
+		    size_t errsz)
 {
+	size_t queue_cap = opts && opts->queue_cap ? opts->queue_cap :
+		STORE_QUEUE_DEFAULT;
+	bool must_exist = opts && opts->must_exist;
 	struct store *st;
 	int64_t v;
 	int err;
@@ -381,9 +394,13 @@ int store_open_cap(struct store **stp, const char *spec, size_t queue_cap,
 				queue_cap);
 		goto out;
 	}
-	err = resolve_path(st, spec);
+	err = resolve_path(st, spec, must_exist);
 	if (err)
 		goto out;
+	if (must_exist && access(st->path, F_OK)) {
+		err = store_err(st, ENOENT, "%s: no such store", st->path);
+		goto out;
+	}
 	err = check_header(st);
 	if (err)
 		goto out;
@@ -433,7 +450,7 @@ int store_open_cap(struct store **stp, const char *spec, size_t queue_cap,
 int store_open(struct store **stp, const char *spec, char *errmsg,
 	       size_t errsz)
 {
-	return store_open_cap(stp, spec, STORE_QUEUE_DEFAULT, errmsg, errsz);
+	return store_open_opts(stp, spec, NULL, errmsg, errsz);
 }
 
 struct store *store_close(struct store *st)

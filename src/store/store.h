@@ -63,9 +63,22 @@ struct center;
 int store_open(struct store **stp, const char *spec, char *errmsg,
 	       size_t errsz);
 
-/* Like store_open() with a queue capacity (rows, >= 16). */
-int store_open_cap(struct store **stp, const char *spec, size_t queue_cap,
-		   char *errmsg, size_t errsz);
+/* Options of store_open_opts(); zero fields take the defaults. */
+struct store_opts {
+	size_t queue_cap;          /* queue capacity, rows (>= 16); 0 =
+				      STORE_QUEUE_DEFAULT                   */
+	bool must_exist;           /* fail with ENOENT, creating nothing,
+				      if the database does not exist yet    */
+};
+
+/* store_open() with options (opts may be NULL). */
+int store_open_opts(struct store **stp, const char *spec,
+		    const struct store_opts *opts, char *errmsg,
+		    size_t errsz);
+
+/* The data directory to use: given (a --data option) if not NULL, else
+ * $PLATEAU_DATA if set, else "data". */
+const char *store_data_dir(const char *given);
 
 /* Flushes what is queued, stops the writer and closes. NULL is fine.
  * Returns NULL. Rows the writer could not commit are reported on stderr. */

@@ -3,7 +3,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <sqlite3.h>
+#include <re.h>
 #include "test.h"
+#include "config/center.h"
 #include "store/store.h"
 #include "store/sqlite.h"
 
@@ -347,6 +349,17 @@ static int test_open_unwritable_place(void)
 		TEST_ASSERT(err != 0);
 		TEST_ASSERT(st == NULL);
 		chmod(path, 0700);
+	}
+
+	/* A store that must exist and does not: nothing created. */
+	{
+		struct store_opts opts = {.must_exist = true};
+
+		snprintf(path, sizeof(path), "%s/absent", t.dir);
+		err = store_open_opts(&st, path, &opts, msg, sizeof(msg));
+		TEST_EQ(err, ENOENT);
+		TEST_ASSERT(st == NULL);
+		TEST_ASSERT(!file_exists(path));
 	}
 
 	/* Unknown backend, bad arguments. */
@@ -881,6 +894,7 @@ static int test_writer_batches_and_flushes(void)
  * lock goes, everything accepted is committed. */
 static int test_writer_full_queue_refuses(void)
 {
+	struct store_opts opts = {.queue_cap = 20, .must_exist = false};
 	struct store_stats stats;
 	struct store *st = NULL;
 	struct acd_event ev;
@@ -894,7 +908,7 @@ static int test_writer_full_queue_refuses(void)
 	err = tmp_make(&t);
 	if (err)
 		return err;
-	err = store_open_cap(&st, t.spec, 20, msg, sizeof(msg));
+	err = store_open_opts(&st, t.spec, &opts, msg, sizeof(msg));
 	if (err)
 		TEST_FAIL("open: %s", msg);
 	TEST_EQ(sqlite3_open(t.db, &other), SQLITE_OK);
@@ -967,6 +981,162 @@ static int test_close_commits_queue(void)
 	return 0;
 }
 
+/* ---------------------------------------------------------------------
+ * Configuration
+ * ------------------------------------------------------------------- */
+
+/* The center as JSON, via the config module's writer. */
+static char *center_json(const struct center *c)
+{
+	char *s = NULL;
+
+	if (re_sdprintf(&s, "%H", center_write_json, c))
+		return NULL;
+	return s;
+}
+
+static bool file_contains(const char *path, const char *needle)
+{
+	size_t n = 0, len = strlen(needle);
+	char *buf = slurp(path, &n);
+	bool found = false;
+
+	for (size_t i = 0; buf && i + len <= n && !found; i++)
+		found = !memcmp(buf + i, needle, len);
+	free(buf);
+	return found;
+}
+
+static int test_center_save_load_round_trip(void)
+{
+	struct center *c = NULL, *back = NULL;
+	char *a = NULL, *b = NULL, msg[512];
+	struct store *st = NULL;
+	struct tmp t;
+	int err;
+
+	err = tmp_make(&t);
+	if (err)
+		return err;
+	err = center_load("examples/demo.json", &c, msg, sizeof(msg));
+	if (err)
+		TEST_FAIL("demo: %s", msg);
+	err = store_open(&st, t.spec, msg, sizeof(msg));
+	if (err) {
+		mem_deref(c);
+		TEST_FAIL("open: %s", msg);
+	}
+	err = store_center_load(st, &back);
+	if (err != ENOENT || !strstr(store_errmsg(st), "no configuration")) {
+		mem_deref(c);
+		store_close(st);
+		TEST_FAIL("empty store: err %d '%s'", err, store_errmsg(st));
+	}
+	/* Saved twice: the second replaces the first. */
+	err = store_center_save(st, c);
+	if (!err)
+		err = store_center_save(st, c);
+	if (!err)
+		err = store_center_load(st, &back);
+	if (!err) {
+		a = center_json(c);
+		b = center_json(back);
+		if (!a || !b)
+			err = ENOMEM;
+		else if (strcmp(a, b))
+			err = EINVAL;
+	}
+	if (err)
+		fprintf(stderr, "  round trip: %s\n", store_errmsg(st));
+	if (!err && (c->n_agents != back->n_agents ||
+		     c->n_positions != back->n_positions ||
+		     c->n_queues != back->n_queues || c->n_dids != back->n_dids))
+		err = EINVAL;
+	st = store_close(st);
+	mem_deref(a);
+	mem_deref(b);
+	mem_deref(back);
+	if (err) {
+		mem_deref(c);
+		TEST_FAIL("saved and loaded centers differ (err %d)", err);
+	}
+	TEST_EQ(raw_int(t.db, "SELECT count(*) FROM agents"), c->n_agents);
+	TEST_EQ(raw_int(t.db, "SELECT count(*) FROM positions"),
+		c->n_positions);
+	TEST_ASSERT(raw_int(t.db, "SELECT count(*) FROM agent_skills") > 0);
+	TEST_ASSERT(raw_int(t.db, "SELECT count(*) FROM memberships") > 0);
+	mem_deref(c);
+	/* Secrets hashed: the demo's clear passwords and PINs are nowhere
+	 * in the files. */
+	TEST_ASSERT(!file_contains(t.db, "demo-casa-001"));
+	TEST_EQ(raw_int(t.db, "SELECT count(*) FROM agents WHERE pin_hash "
+			"NOT LIKE 'pbkdf2-sha256$%'"), 0);
+	TEST_EQ(raw_int(t.db, "SELECT count(*) FROM positions WHERE "
+			"length(sip_ha1) != 32"), 0);
+	tmp_done(&t);
+	return 0;
+}
+
+/* A save the schema refuses changes nothing: the previous configuration
+ * and the event log stay. */
+static int test_center_save_refused_changes_nothing(void)
+{
+	struct center *c = NULL, *back = NULL;
+	char *a = NULL, *b = NULL, msg[512], why[512], saved;
+	struct store *st = NULL;
+	struct acd_event ev;
+	struct tmp t;
+	int err, bad;
+
+	err = tmp_make(&t);
+	if (err)
+		return err;
+	err = center_load("examples/demo.json", &c, msg, sizeof(msg));
+	if (err)
+		TEST_FAIL("demo: %s", msg);
+	err = store_open(&st, t.spec, msg, sizeof(msg));
+	if (err) {
+		mem_deref(c);
+		TEST_FAIL("open: %s", msg);
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.type = ACD_EV_OFFER;
+	ev.tenant = "acme";
+	err = store_event_append(st, &ev);
+	if (!err)
+		err = store_flush(st);
+	if (!err)
+		err = store_center_save(st, c);
+	a = center_json(c);
+	/* Break the last position's HA1 (the schema wants 32 hex chars). */
+	saved = c->positions[c->n_positions - 1].sip_ha1[5];
+	c->positions[c->n_positions - 1].sip_ha1[5] = '\0';
+	bad = store_center_save(st, c);
+	snprintf(why, sizeof(why), "%s", store_errmsg(st));
+	c->positions[c->n_positions - 1].sip_ha1[5] = saved;
+	if (!err)
+		err = store_center_load(st, &back);
+	if (!err) {
+		b = center_json(back);
+		if (!a || !b || strcmp(a, b))
+			err = EINVAL;
+	}
+	if (!err && (bad != EINVAL || !strstr(why, "position")))
+		err = EPROTO;
+	if (err)
+		fprintf(stderr, "  bad save %d: %s\n", bad, why);
+	store_close(st);
+	mem_deref(a);
+	mem_deref(b);
+	mem_deref(back);
+	mem_deref(c);
+	if (err)
+		TEST_FAIL("err %d", err);
+	TEST_EQ(raw_int(t.db, "SELECT count(*) FROM events"), 1);
+	tmp_done(&t);
+	return 0;
+}
+
 const struct test tests_store[] = {
 	{"migrate_fresh_then_again", test_migrate_fresh_then_again},
 	{"migrate_from_each_older_version",
@@ -982,5 +1152,8 @@ const struct test tests_store[] = {
 	{"writer_batches_and_flushes", test_writer_batches_and_flushes},
 	{"writer_full_queue_refuses", test_writer_full_queue_refuses},
 	{"close_commits_queue", test_close_commits_queue},
+	{"center_save_load_round_trip", test_center_save_load_round_trip},
+	{"center_save_refused_changes_nothing",
+	 test_center_save_refused_changes_nothing},
 	{NULL, NULL}
 };
