@@ -37,6 +37,7 @@ struct item {
 struct store {
 	char path[4096];           /* database file                         */
 	char errmsg[512];          /* last error in the caller's thread     */
+	int busy_ms;               /* wait for another writer's lock, ms    */
 	sqlite3 *db;               /* caller's connection: reads, config    */
 	sqlite3 *wdb;              /* writer thread's connection            */
 	sqlite3_stmt *ins_event;   /* prepared on wdb                       */

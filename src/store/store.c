@@ -333,7 +333,7 @@ static int connect_db(struct store *st, sqlite3 **dbp)
 		sqlite3_close(db);
 		return err ? err : EIO;
 	}
-	sqlite3_busy_timeout(db, 5000);
+	sqlite3_busy_timeout(db, st->busy_ms);
 	sqlite3_extended_result_codes(db, 1);
 	*dbp = db;
 	return 0;
@@ -388,6 +388,7 @@ int store_open_opts(struct store **stp, const char *spec,
 		return ENOMEM;
 	}
 	st->cap = queue_cap;
+	st->busy_ms = opts && opts->busy_ms ? opts->busy_ms : 5000;
 	st->ring = calloc(queue_cap, sizeof(*st->ring));
 	if (!st->ring) {
 		err = store_err(st, ENOMEM, "out of memory (queue of %zu)",

@@ -69,6 +69,8 @@ struct store_opts {
 				      STORE_QUEUE_DEFAULT                   */
 	bool must_exist;           /* fail with ENOENT, creating nothing,
 				      if the database does not exist yet    */
+	int busy_ms;               /* how long to wait for another process's
+				      write lock, ms; 0 = 5000              */
 };
 
 /* store_open() with options (opts may be NULL). */

@@ -953,6 +953,60 @@ static int test_writer_full_queue_refuses(void)
 	return 0;
 }
 
+/* Commits that fail (the database locked by another process past the
+ * busy timeout) are retried with the same rows: flush reports EIO while
+ * failing, nothing is lost, and everything lands once the lock goes. */
+static int test_writer_retries_failed_commits(void)
+{
+	struct store_opts opts = {.busy_ms = 20};
+	struct store_stats stats;
+	struct store *st = NULL;
+	struct store_cdr c;
+	sqlite3 *other = NULL;
+	char msg[256], id[16];
+	struct tmp t;
+	int err;
+
+	err = tmp_make(&t);
+	if (err)
+		return err;
+	err = store_open_opts(&st, t.spec, &opts, msg, sizeof(msg));
+	if (err)
+		TEST_FAIL("open: %s", msg);
+	TEST_EQ(sqlite3_open(t.db, &other), SQLITE_OK);
+	TEST_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL),
+		SQLITE_OK);
+	memset(&c, 0, sizeof(c));
+	c.tenant = "acme";
+	c.call_id = id;
+	for (int i = 0; i < 100; i++) {
+		snprintf(id, sizeof(id), "c-%d", i);
+		TEST_EQ(store_cdr_put(st, &c), 0);
+	}
+	TEST_EQ(store_flush(st), EIO);
+	TEST_ASSERT(strstr(store_errmsg(st), "not committed") != NULL);
+	store_stats(st, &stats);
+	TEST_ASSERT(stats.retries >= 1);
+	TEST_EQ(stats.written, 0);
+	TEST_EQ(stats.queued, 100);
+
+	TEST_EQ(sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(other);
+	/* The writer retries within a second or so. */
+	for (int i = 0; i < 300; i++) {
+		store_stats(st, &stats);
+		if (stats.written == 100)
+			break;
+		usleep(10000);
+	}
+	TEST_EQ(stats.written, 100);
+	TEST_EQ(store_flush(st), 0);
+	st = store_close(st);
+	TEST_EQ(raw_int(t.db, "SELECT count(*) FROM cdrs"), 100);
+	tmp_done(&t);
+	return 0;
+}
+
 /* Closing commits what is queued, without an explicit flush. */
 static int test_close_commits_queue(void)
 {
@@ -1151,6 +1205,7 @@ const struct test tests_store[] = {
 	{"tenant_scoping", test_tenant_scoping},
 	{"writer_batches_and_flushes", test_writer_batches_and_flushes},
 	{"writer_full_queue_refuses", test_writer_full_queue_refuses},
+	{"writer_retries_failed_commits", test_writer_retries_failed_commits},
 	{"close_commits_queue", test_close_commits_queue},
 	{"center_save_load_round_trip", test_center_save_load_round_trip},
 	{"center_save_refused_changes_nothing",
