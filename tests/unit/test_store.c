@@ -576,6 +576,122 @@ static int test_event_bad_input_refused(void)
 	return 0;
 }
 
+/* The engine's own events, fed straight from its handler into the log,
+ * come back in order, with the engine's vocabulary. */
+struct feed {
+	struct store *st;          /* where events go                       */
+	enum acd_event_type types[64]; /* types seen, in order              */
+	size_t n;                  /* events seen                           */
+	int err;                   /* first append error                    */
+};
+
+static void feed_h(const struct acd_event *ev, void *arg)
+{
+	struct feed *f = arg;
+	int err = store_event_append(f->st, ev);
+
+	if (err && !f->err)
+		f->err = err;
+	if (f->n < 64)
+		f->types[f->n] = ev->type;
+	f->n++;
+}
+
+struct replay {
+	const struct feed *f;      /* what was fed                          */
+	size_t n;                  /* events read back                      */
+	bool same;                 /* types and tenant as fed so far        */
+};
+
+static bool replay_h(const struct store_event *e, void *arg)
+{
+	struct replay *r = arg;
+
+	if (r->n >= r->f->n || e->ev.type != r->f->types[r->n] ||
+	    !e->ev.tenant || strcmp(e->ev.tenant, "acme"))
+		r->same = false;
+	r->n++;
+	return true;
+}
+
+static int test_event_log_of_the_engine(void)
+{
+	struct acd_agent_conf ac = {"a1", "acme", "lang:fr=5"};
+	struct acd_queue_conf qc;
+	struct feed f;
+	struct replay r;
+	struct acd *acd = NULL;
+	char msg[256];
+	uint64_t call = 0;
+	struct tmp t;
+	int err;
+
+	for (int i = 0; i < ACD_EV_COUNT; i++)
+		TEST_STREQ(store_ev_type_str((enum acd_event_type)i),
+			   acd_event_name((enum acd_event_type)i));
+	err = tmp_make(&t);
+	if (err)
+		return err;
+	memset(&f, 0, sizeof(f));
+	err = store_open(&f.st, t.spec, msg, sizeof(msg));
+	if (err)
+		TEST_FAIL("open: %s", msg);
+	err = acd_alloc(&acd, 1, feed_h, &f);
+	acd_queue_conf_init(&qc);
+	qc.id = "support-fr";
+	qc.tenant = "acme";
+	if (!err)
+		err = acd_tenant_add(acd, "acme");
+	if (!err)
+		err = acd_site_add(acd, "casa");
+	if (!err)
+		err = acd_position_add(acd, "casa-001", "casa");
+	if (!err)
+		err = acd_queue_add(acd, &qc);
+	if (!err)
+		err = acd_agent_add(acd, &ac);
+	if (!err)
+		err = acd_member_add(acd, "support-fr", "a1", 1);
+	if (!err)
+		err = acd_agent_login(acd, 0, "a1", "casa-001");
+	/* Login may already leave the agent ready (EALREADY then). */
+	if (!err)
+		(void)acd_agent_ready(acd, 10, "a1");
+	if (!err)
+		err = acd_call_arrive(acd, 1000, "support-fr", NULL, &call);
+	if (!err)
+		err = acd_offer_accept(acd, 3000, call, "a1");
+	if (!err)
+		err = acd_call_hangup(acd, 60000, call, ACD_PARTY_CALLER);
+	if (!err)
+		err = acd_tick(acd, 120000);
+	if (err)
+		fprintf(stderr, "  engine: %s\n", acd_errmsg(acd));
+	acd_free(acd);
+	if (!err)
+		err = f.err;
+	if (!err)
+		err = store_flush(f.st);
+	memset(&r, 0, sizeof(r));
+	r.f = &f;
+	r.same = true;
+	if (!err)
+		err = store_events_read(f.st, "acme", 0, 0, replay_h, &r);
+	store_close(f.st);
+	if (err)
+		TEST_FAIL("err %d", err);
+	TEST_ASSERT(f.n >= 5);
+	TEST_EQ(r.n, f.n);
+	TEST_ASSERT(r.same);
+	TEST_EQ(raw_int(t.db, "SELECT count(*) FROM events WHERE type = "
+			"'complete' AND ended_by = 'caller' AND talk_ms = 57000"),
+		1);
+	TEST_EQ(raw_int(t.db, "SELECT wait_ms FROM events WHERE type = "
+			"'connect'"), 2000);
+	tmp_done(&t);
+	return 0;
+}
+
 /* ---------------------------------------------------------------------
  * CDRs
  * ------------------------------------------------------------------- */
@@ -1201,6 +1317,7 @@ const struct test tests_store[] = {
 	{"open_unwritable_place", test_open_unwritable_place},
 	{"event_append_read_back", test_event_append_read_back},
 	{"event_bad_input_refused", test_event_bad_input_refused},
+	{"event_log_of_the_engine", test_event_log_of_the_engine},
 	{"cdr_insert_update_disposition", test_cdr_insert_update_disposition},
 	{"tenant_scoping", test_tenant_scoping},
 	{"writer_batches_and_flushes", test_writer_batches_and_flushes},
