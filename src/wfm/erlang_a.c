@@ -1,6 +1,7 @@
 /* erlang_a.c — Erlang A (M/M/N+M): queueing with exponential abandonment. */
 #include <assert.h>
 #include <math.h>
+#include <stdbool.h>
 #include <string.h>
 #include "wfm/wfm.h"
 #include "wfm/wfm_int.h"
@@ -23,8 +24,11 @@
  *                        e^{x (1 - e^{-theta T}) - N mu T} R(a, y),
  *   y = x e^{-theta T},  R(a, y) = sum_k y^k / prod_{i=1..k+1} (a + i)
  * (R is e^y y^{-a-1} gamma(a + 1, y), the lower incomplete gamma.)
- * Every series has positive terms only, summed with compensation and
- * carried with a binary exponent, so nothing cancels or overflows. */
+ * When P(answered, W > T) is most of P(answered, W > 0), their difference
+ * would cancel, and log_answered_within() sums P(answered, 0 < W <= T)
+ * directly. Every series has positive terms only, summed with
+ * compensation and carried with a binary exponent, so nothing cancels or
+ * overflows. */
 
 /* Terms are rescaled past 2^600; ldexp keeps it exact. */
 #define RESCALE 0x1p600
@@ -145,6 +149,96 @@ static double series_r(double a, double y)
 	return log(ksum_get(&r)) + e * M_LN2;
 }
 
+/* A value m * 2^e kept by a compensated sum, for terms whose exponents
+ * wander far apart. */
+struct xsum {
+	struct ksum k;  /* mantissa sum                        */
+	int e;          /* its binary exponent                  */
+	bool set;       /* a term was added                     */
+};
+
+static void xsum_add(struct xsum *q, double m, int e)
+{
+	if (m == 0)
+		return;
+	if (!q->set) {
+		q->set = true;
+		q->e = e;
+	}
+	else if (e > q->e + 256) {
+		/* A much larger term: move the sum down to its scale. */
+		q->k.s = ldexp(q->k.s, q->e - e);
+		q->k.c = ldexp(q->k.c, q->e - e);
+		q->e = e;
+	}
+	ksum_add(&q->k, ldexp(m, e - q->e));
+}
+
+/* Keeps m in [2^-256, 2^256] by moving powers of two into *e. */
+static void renorm(double *m, int *e)
+{
+	if (*m > 0x1p256) {
+		*m = ldexp(*m, -256);
+		*e += 256;
+	}
+	else if (*m < 0x1p-256 && *m > 0) {
+		*m = ldexp(*m, 256);
+		*e -= 256;
+	}
+}
+
+/* log of sum_j d_j sum_{k<=j} t_k / (a + k + 1), with
+ * d_j = Gamma(j+1+b) / (Gamma(j+2) Gamma(b)) p^{j+1} (1-p)^b, b = a + 1,
+ * p = 1 - e^{-theta T}: a caller finding k ahead is answered within T
+ * with probability a/(a+k+1) I_p(k+1, a+1) (its wait, given answered, is
+ * a sum of exponentials of rates theta (a + j + 1), j = 0..k, that is the
+ * (k+1)-th of a+1+k exponential clocks of rate theta to ring), and
+ * I_p(k+1, b) = sum_{j>=k} d_j. Then
+ * P(answered, 0 < W <= T) = pi_N a * this. Every term is positive, so it
+ * stays exact where the difference of the two larger probabilities
+ * would not. O(max(x - a, a (e^{theta T} - 1)) + tails) terms. */
+static double log_answered_within(double a, double x, double theta_t)
+{
+	double p = -expm1(-theta_t), b = a + 1;
+	double log_d0 = log(b) + log(p) - b * theta_t;
+	int ed = (int)floor(log_d0 / M_LN2), et = 0;
+	double dm = exp(log_d0 - ed * M_LN2);
+	double t = 1.0;
+	struct ksum r0 = {0, 0};
+	struct xsum q = {{0, 0}, 0, false};
+
+	for (double j = 0;; j++) {
+		double d = a + j + 1;
+		double rt = x / d;                   /* t_{j+1} / t_j */
+		double rd = p * (j + 1 + b) / (j + 2);  /* d_{j+1} / d_j */
+
+		ksum_add(&r0, t / d);
+		xsum_add(&q, dm * ksum_get(&r0), ed + et);
+		t *= rt;
+		if (t > 0x1p256) {
+			t = ldexp(t, -256);
+			r0.s = ldexp(r0.s, -256);
+			r0.c = ldexp(r0.c, -256);
+			et += 256;
+		}
+		dm *= rd;
+		renorm(&dm, &ed);
+		if (rt < 1 && rd < 1) {
+			/* Later terms are under (R0 so far + its tail) times
+			 * the d tail. */
+			double r_all = ksum_get(&r0) + t / (1 - rt) / d;
+			double bound = r_all * dm / (1 - rd);
+			double qv = ldexp(ksum_get(&q.k), q.e - (ed + et));
+
+			if (bound <= TAIL * qv)
+				break;
+		}
+		if (dm == 0)
+			break;
+	}
+	return log(ksum_get(&q.k)) + q.e * M_LN2;
+}
+
 void wfm_erlang_a_at(const struct wfm_traffic *t, const struct wfm_binv *b,
 		     struct wfm_eval *ep)
 {
@@ -183,7 +277,18 @@ void wfm_erlang_a_at(const struct wfm_traffic *t, const struct wfm_binv *b,
 	if (p_ans_late > p_ans0)
 		p_ans_late = p_ans0;
 	p_ans = p_nowait + p_ans0;
-	ep->service_level = p_nowait + (p_ans0 - p_ans_late);
+	if (t->target_s > 0 && p_ans_late > 0.5 * p_ans0) {
+		/* The difference would cancel: sum the positive series. */
+		double within = exp(log(a) +
+				    log_answered_within(a, x, theta_t) -
+				    log_d);
+
+		ep->service_level = p_nowait + within;
+	}
+	else {
+		/* At most one bit lost: p_ans0 - late >= p_ans0 / 2. */
+		ep->service_level = p_nowait + (p_ans0 - p_ans_late);
+	}
 	ep->has_asa = true;
 	ep->asa_answered_s = exp(log(a) + log(t->patience_s) + sr.log_rw -
 				 log_d) / p_ans;

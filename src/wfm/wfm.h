@@ -18,10 +18,9 @@
  * against a high-precision reference in tests/unit/test_erlang.c) from 1
  * to WFM_MAX_AGENTS agents and loads up to WFM_MAX_LOAD Erlangs: nothing
  * is computed with factorials or powers; the Erlang B recursion and the
- * Erlang A series are carried with a binary exponent of their own.
- * One exception: Erlang A's service level is, in part, a difference of
- * two probabilities, so when it is tiny (deep overload, SL < 1e-6) it is
- * exact to 1e-15 absolute rather than 1e-9 relative. */
+ * Erlang A series are carried with a binary exponent of their own, and
+ * have positive terms only (no difference that could cancel), even for a
+ * service level of 1e-116 in deep overload. */
 
 #define WFM_MAX_AGENTS 20000      /* agents (or lines) evaluated/solved */
 #define WFM_MAX_LOAD 10000.0      /* offered load, Erlangs              */
