@@ -510,6 +510,72 @@ static int test_round_trip(void)
 	return 0;
 }
 
+static void no_events(const struct acd_event *ev, void *arg)
+{
+	(void)ev;
+	(void)arg;
+}
+
+/* The demo feeds a real engine: every queue and agent is there with its
+ * members, and an agent can log in at a position. */
+static int test_apply(void)
+{
+	struct center *c = NULL;
+	struct acd *acd = NULL;
+	struct acd_queue_stats st;
+	struct acd_agent_info ai;
+	char *buf = NULL, err[512];
+	size_t len = 0;
+	unsigned members = 0;
+	int e;
+
+	/* the JSON names of strategies are the engine's */
+	for (int i = 0; i < ACD_STRATEGY_COUNT; i++)
+		TEST_STREQ(center_strategy_name(i),
+			   acd_strategy_name((enum acd_strategy)i));
+
+	TEST_EQ(read_file(DEMO, &buf, &len), 0);
+	e = center_parse(buf, len, DEMO, &fast, &c, err, sizeof(err));
+	free(buf);
+	if (e)
+		TEST_FAIL("%s", err);
+	e = acd_alloc(&acd, 1, no_events, NULL);
+	if (!e)
+		e = center_apply(c, acd);
+	if (e) {
+		const char *m = acd ? acd_errmsg(acd) : "acd_alloc";
+		fprintf(stderr, "  %s\n", m);
+		acd_free(acd);
+		mem_deref(c);
+		return e;
+	}
+	for (size_t i = 0; i < c->n_agents; i++) {
+		for (size_t j = 0; j < c->agents[i].n_members; j++)
+			members += !strcmp(c->agents[i].members[j].queue,
+					   "hx-fibre-fr");
+	}
+	e = acd_queue_stats(acd, "hx-fibre-fr", &st);
+	if (!e)
+		e = st.agents[ACD_AGENT_LOGGED_OUT] == members &&
+			members > 3 ? 0 : EINVAL;
+	if (!e)
+		e = acd_agent_login(acd, 0, c->agents[0].id, "casa-001");
+	if (!e)
+		e = acd_agent_info(acd, c->agents[0].id, &ai);
+	if (!e && (ai.state != ACD_AGENT_PAUSED && ai.state != ACD_AGENT_READY))
+		e = EINVAL;
+	if (!e && strcmp(ai.site, "casa"))
+		e = EINVAL;
+	/* applying twice is refused by the engine, not a crash */
+	if (!e && center_apply(c, acd) != EEXIST)
+		e = EINVAL;
+	acd_free(acd);
+	mem_deref(c);
+	if (e)
+		TEST_FAIL("demo center not applied as expected");
+	return 0;
+}
+
 const struct test tests_config[] = {
 	{"demo_loads", test_demo_loads},
 	{"secrets_hashed", test_secrets_hashed},
@@ -519,5 +585,6 @@ const struct test tests_config[] = {
 	{"file_errors", test_file_errors},
 	{"jsoncheck", test_jsoncheck},
 	{"round_trip", test_round_trip},
+	{"apply", test_apply},
 	{NULL, NULL}
 };
