@@ -1,0 +1,412 @@
+/* simulate.c — `plateau simulate`: runs the discrete-event simulator on
+ * one Erlang queue (quick mode) or on a whole center (full mode). */
+#include <errno.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <re.h>
+#include "cmd/cmd.h"
+#include "config/center.h"
+#include "config/traffic.h"
+#include "report/kpi.h"
+#include "sim/full.h"
+#include "sim/quick.h"
+#include "sim/sim.h"
+#include "util/args.h"
+
+#define CMD "plateau simulate"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: plateau simulate --agents N --calls C --interval S --aht S\n"
+"                        --target-time T [--patience S] [--hours H]\n"
+"                        [--seed N] [--json]\n"
+"       plateau simulate --config FILE --traffic FILE [--days N]\n"
+"                        [--seed N] [--json]\n\n"
+"Simulates callers and agents through the real routing engine on a\n"
+"virtual clock and prints offered, answered, abandoned, service level,\n"
+"ASA, p_wait, p_abandon and occupancy (definitions: docs/simulate.md).\n\n"
+"quick mode (one queue, the Erlang C/A model):\n"
+"  --agents N        agents, all logged in (1..%d)\n"
+"  --calls C         calls per interval (mean, Poisson)\n"
+"  --interval S      interval length, s (default 1800)\n"
+"  --aht S           mean handle time, s\n"
+"  --target-time T   service-level threshold, s (default 20)\n"
+"  --patience S      mean patience, s (exponential); none by default\n"
+"  --hours H         simulated hours (default 1000)\n"
+"  --ring S          ring time before agents answer, s (default 0)\n"
+"  --handle D        exp (default) or lognormal\n"
+"  --cv X            lognormal: std-dev / mean (default 1)\n\n"
+"full mode (a center):\n"
+"  --config FILE     center file (docs/config.md)\n"
+"  --traffic FILE    traffic CSV (docs/simulate.md)\n"
+"  --days N          simulated days from a Monday (default 7)\n"
+"  --ring S          ring time, s (default 4)\n\n"
+"both:\n"
+"  --seed N          random seed (default 1); same seed, same result\n"
+"  --json            one JSON object instead of a table\n",
+		SIM_QUICK_MAX_AGENTS);
+}
+
+struct opts {
+	bool quick_seen;           /* a quick-mode option was given         */
+	long agents;
+	double calls, interval, aht, target, patience, hours, ring, cv;
+	bool ring_set;
+	enum sim_dist handle;
+	const char *config, *traffic;
+	long days;
+	long seed;
+	bool json;
+};
+
+static int parse(int argc, char **argv, struct opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->interval = 1800;
+	o->target = 20;
+	o->hours = 1000;
+	o->cv = 1;
+	o->days = 7;
+	o->seed = 1;
+	o->agents = -1;
+	o->calls = -1;
+	o->aht = -1;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		int err = 0;
+
+		if (!strcmp(a, "--json")) {
+			o->json = true;
+			continue;
+		}
+		if (strncmp(a, "--", 2)) {
+			fprintf(stderr, CMD ": unexpected argument '%s'\n", a);
+			return EINVAL;
+		}
+		if (args_need(CMD, a, v))
+			return EINVAL;
+		i++;
+		if (!strcmp(a, "--agents")) {
+			err = args_long(CMD, a, v, 1, SIM_QUICK_MAX_AGENTS,
+					&o->agents);
+			o->quick_seen = true;
+		}
+		else if (!strcmp(a, "--calls")) {
+			err = args_double(CMD, a, v, 0, 1e7, &o->calls);
+			o->quick_seen = true;
+		}
+		else if (!strcmp(a, "--interval")) {
+			err = args_double(CMD, a, v, 1, 86400, &o->interval);
+			o->quick_seen = true;
+		}
+		else if (!strcmp(a, "--aht")) {
+			err = args_double(CMD, a, v, 1, 86400, &o->aht);
+			o->quick_seen = true;
+		}
+		else if (!strcmp(a, "--target-time")) {
+			err = args_double(CMD, a, v, 0, 3600, &o->target);
+			o->quick_seen = true;
+		}
+		else if (!strcmp(a, "--patience")) {
+			err = args_double(CMD, a, v, 1, 86400, &o->patience);
+			o->quick_seen = true;
+		}
+		else if (!strcmp(a, "--hours")) {
+			err = args_double(CMD, a, v, 0.01, 100000, &o->hours);
+			o->quick_seen = true;
+		}
+		else if (!strcmp(a, "--ring")) {
+			err = args_double(CMD, a, v, 0, 120, &o->ring);
+			o->ring_set = true;
+		}
+		else if (!strcmp(a, "--cv")) {
+			err = args_double(CMD, a, v, 0.01, 10, &o->cv);
+		}
+		else if (!strcmp(a, "--handle")) {
+			if (!strcmp(v, "exp"))
+				o->handle = SIM_DIST_EXP;
+			else if (!strcmp(v, "lognormal"))
+				o->handle = SIM_DIST_LOGNORMAL;
+			else {
+				fprintf(stderr, CMD ": --handle expects exp or "
+					"lognormal, not '%s'\n", v);
+				err = EINVAL;
+			}
+		}
+		else if (!strcmp(a, "--config")) {
+			o->config = v;
+		}
+		else if (!strcmp(a, "--traffic")) {
+			o->traffic = v;
+		}
+		else if (!strcmp(a, "--days")) {
+			err = args_long(CMD, a, v, 1, 366, &o->days);
+		}
+		else if (!strcmp(a, "--seed")) {
+			err = args_long(CMD, a, v, 0, 0x7fffffffL, &o->seed);
+		}
+		else {
+			fprintf(stderr, CMD ": unknown option '%s'\n", a);
+			return EINVAL;
+		}
+		if (err)
+			return err;
+	}
+	if (o->config || o->traffic) {
+		if (o->quick_seen) {
+			fprintf(stderr, CMD ": --config/--traffic and the quick "
+				"options (--agents, --calls…) exclude each "
+				"other\n");
+			return EINVAL;
+		}
+		if (!o->config || !o->traffic) {
+			fprintf(stderr, CMD ": %s\n", o->config ?
+				"--traffic is needed with --config" :
+				"--config is needed with --traffic");
+			return EINVAL;
+		}
+		return 0;
+	}
+	if (o->agents < 0) {
+		fprintf(stderr, CMD ": --agents is needed (or --config)\n");
+		return EINVAL;
+	}
+	if (o->calls < 0) {
+		fprintf(stderr, CMD ": --calls is needed\n");
+		return EINVAL;
+	}
+	if (o->aht < 0) {
+		fprintf(stderr, CMD ": --aht is needed\n");
+		return EINVAL;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Output
+ * ------------------------------------------------------------------- */
+
+static void progress(acd_ms_t now, acd_ms_t end, void *arg)
+{
+	unsigned pct = end > 0 ? (unsigned)(100.0 * (double)now /
+					    (double)end) : 100;
+	char bar[41];
+
+	(void)arg;
+	if (pct > 100)
+		pct = 100;
+	memset(bar, '#', pct * 40 / 100);
+	memset(bar + pct * 40 / 100, '.', 40 - pct * 40 / 100);
+	bar[40] = '\0';
+	fprintf(stderr, "\r[%s] %3u%%", bar, pct);
+}
+
+static void jnum(FILE *f, double v)
+{
+	fprintf(f, "%.6g", isfinite(v) ? v : 0.0);
+}
+
+static void json_figures(FILE *f, const struct kpi_figures *k)
+{
+	fprintf(f, "\"offered\": %llu, \"answered\": %llu, \"abandoned\": "
+		"%llu, \"exited\": %llu, \"service_level\": ",
+		(unsigned long long)k->offered,
+		(unsigned long long)k->answered,
+		(unsigned long long)k->abandoned,
+		(unsigned long long)k->exited);
+	jnum(f, k->service_level);
+	fprintf(f, ", \"asa_s\": ");
+	jnum(f, k->asa_s);
+	fprintf(f, ", \"p_wait\": ");
+	jnum(f, k->p_wait);
+	fprintf(f, ", \"p_abandon\": ");
+	jnum(f, k->p_abandon);
+	fprintf(f, ", \"occupancy\": ");
+	jnum(f, k->occupancy);
+	fprintf(f, ", \"aht_s\": ");
+	jnum(f, k->aht_s);
+}
+
+static void row(FILE *f, const char *name, const struct kpi_figures *k)
+{
+	fprintf(f, "%-16s %9llu %9llu %9llu %7.1f%% %8.1f %7.1f%% %7.1f%% "
+		"%7.1f%%\n", name, (unsigned long long)k->offered,
+		(unsigned long long)k->answered,
+		(unsigned long long)k->abandoned, 100 * k->service_level,
+		k->asa_s, 100 * k->p_wait, 100 * k->p_abandon,
+		100 * k->occupancy);
+}
+
+static void header(FILE *f, const char *first)
+{
+	fprintf(f, "%-16s %9s %9s %9s %8s %8s %8s %8s %8s\n", first,
+		"offered", "answered", "abandoned", "SL", "ASA s", "p_wait",
+		"p_aband", "occup");
+}
+
+/* ---------------------------------------------------------------------
+ * Quick mode
+ * ------------------------------------------------------------------- */
+
+static int run_quick(const struct opts *o)
+{
+	struct sim_quick q = {0};
+	struct kpi_figures k;
+	struct sim_stats st;
+	char why[256] = "";
+	bool tty = isatty(2);
+	int err;
+
+	q.agents = (unsigned)o->agents;
+	q.calls = o->calls;
+	q.interval_s = o->interval;
+	q.aht_s = o->aht;
+	q.target_s = o->target;
+	q.patience_s = o->patience;
+	q.hours = o->hours;
+	q.ring_s = o->ring;
+	q.handle = o->handle;
+	q.handle_cv = o->cv;
+	q.seed = (uint64_t)o->seed;
+	err = sim_quick_run(&q, &k, &st, tty ? progress : NULL, NULL, why,
+			    sizeof(why));
+	if (tty)
+		fprintf(stderr, "\r%50s\r", "");
+	if (err) {
+		fprintf(stderr, CMD ": %s\n", why[0] ? why : strerror(err));
+		return 1;
+	}
+	if (o->json) {
+		printf("{");
+		json_figures(stdout, &k);
+		printf(", \"agents\": %ld, \"hours\": ", o->agents);
+		jnum(stdout, o->hours);
+		printf(", \"seed\": %ld, \"in_flight\": %llu}\n", o->seed,
+		       (unsigned long long)st.in_flight);
+		return 0;
+	}
+	header(stdout, "queue");
+	row(stdout, "q", &k);
+	printf("\n%llu calls in %.0f simulated hours, seed %ld\n",
+	       (unsigned long long)st.arrivals, o->hours, o->seed);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Full mode
+ * ------------------------------------------------------------------- */
+
+static void print_group(const struct kpi *kpi, enum kpi_group g,
+			const char *title, bool json)
+{
+	size_t n = kpi_count(kpi, g);
+
+	if (json) {
+		printf(", \"%s\": {", title);
+		for (size_t i = 0; i < n; i++) {
+			struct kpi_figures k;
+			const char *id;
+
+			kpi_figures(kpi_at(kpi, g, i, &id), &k);
+			printf("%s\"%s\": {", i ? ", " : "", id);
+			json_figures(stdout, &k);
+			printf("}");
+		}
+		printf("}");
+		return;
+	}
+	printf("\n");
+	header(stdout, title);
+	for (size_t i = 0; i < n; i++) {
+		struct kpi_figures k;
+		const char *id;
+
+		kpi_figures(kpi_at(kpi, g, i, &id), &k);
+		row(stdout, id, &k);
+	}
+}
+
+static int run_full(const struct opts *o)
+{
+	struct center *c = NULL;
+	struct traffic *t = NULL;
+	struct kpi *kpi = NULL;
+	struct kpi_figures k;
+	struct sim_stats st;
+	char err[512] = "";
+	bool tty = isatty(2);
+	int e;
+
+	e = center_load(o->config, &c, err, sizeof(err));
+	if (!e)
+		e = traffic_load(o->traffic, c, &t, err, sizeof(err));
+	if (e) {
+		fprintf(stderr, CMD ": %s\n", err[0] ? err : strerror(e));
+		mem_deref(c);
+		return 1;
+	}
+	e = sim_center_run(c, t, (unsigned)o->days, (uint64_t)o->seed,
+			   o->ring_set ? o->ring : 4.0,
+			   tty ? progress : NULL, &kpi, &st, err,
+			   sizeof(err));
+	if (tty)
+		fprintf(stderr, "\r%50s\r", "");
+	if (e) {
+		fprintf(stderr, CMD ": %s\n", err[0] ? err : strerror(e));
+		traffic_free(t);
+		mem_deref(c);
+		return 1;
+	}
+	kpi_figures(kpi_total(kpi), &k);
+	if (o->json) {
+		printf("{\"days\": %ld, \"seed\": %ld, \"total\": {", o->days,
+		       o->seed);
+		json_figures(stdout, &k);
+		printf("}");
+		print_group(kpi, KPI_QUEUE, "queues", true);
+		print_group(kpi, KPI_SITE, "sites", true);
+		print_group(kpi, KPI_TENANT, "tenants", true);
+		printf(", \"calls\": %llu, \"in_flight\": %llu}\n",
+		       (unsigned long long)st.arrivals,
+		       (unsigned long long)st.in_flight);
+	}
+	else {
+		printf("%s, %ld day(s), seed %ld: %llu calls\n\n", c->name,
+		       o->days, o->seed, (unsigned long long)st.arrivals);
+		header(stdout, "");
+		row(stdout, "total", &k);
+		print_group(kpi, KPI_QUEUE, "queue", false);
+		print_group(kpi, KPI_TENANT, "tenant", false);
+		print_group(kpi, KPI_SITE, "site", false);
+	}
+	kpi_free(kpi);
+	traffic_free(t);
+	mem_deref(c);
+	return 0;
+}
+
+static int simulate_run(int argc, char **argv)
+{
+	struct opts o;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(stdout);
+			return 0;
+		}
+	}
+	if (parse(argc, argv, &o))
+		return 2;
+	return o.config ? run_full(&o) : run_quick(&o);
+}
+
+const struct command cmd_simulate = {
+	"simulate", "simulate callers and agents through the routing engine",
+	simulate_run
+};

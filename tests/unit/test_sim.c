@@ -1,0 +1,267 @@
+/* test_sim.c — the simulator: reproducible, and on one queue it agrees
+ * with Erlang C and Erlang A (src/wfm) within a stated confidence
+ * interval; a whole demo center runs. */
+#include <math.h>
+#include <stdlib.h>
+#include <re.h>
+#include "config/center.h"
+#include "config/traffic.h"
+#include "sim/full.h"
+#include "sim/quick.h"
+#include "wfm/wfm.h"
+#include "test.h"
+
+static int test_rng(void)
+{
+	struct sim_rng a, b;
+	double sum = 0, sum_e = 0;
+	int n = 200000;
+
+	sim_rng_seed(&a, 42);
+	sim_rng_seed(&b, 42);
+	for (int i = 0; i < 1000; i++)
+		TEST_EQ(sim_rng_next(&a), sim_rng_next(&b));
+	sim_rng_seed(&b, 43);
+	TEST_ASSERT(sim_rng_next(&a) != sim_rng_next(&b));
+	for (int i = 0; i < n; i++) {
+		double u = sim_rng_uniform(&a);
+		TEST_ASSERT(u > 0 && u < 1);
+		sum += u;
+		sum_e += sim_rng_exp(&a, 3.0);
+	}
+	/* means within 5 standard errors */
+	TEST_NEAR(sum / n, 0.5, 5 * sqrt(1.0 / 12 / n));
+	TEST_NEAR(sum_e / n, 3.0, 5 * 3.0 / sqrt(n));
+	sum = 0;
+	for (int i = 0; i < n; i++)
+		sum += sim_rng_lognormal(&a, 180, 0.8);
+	TEST_NEAR(sum / n, 180, 5 * 180 * 0.8 / sqrt(n));
+	return 0;
+}
+
+static struct sim_quick base(uint64_t seed, double hours, double patience)
+{
+	struct sim_quick q;
+
+	memset(&q, 0, sizeof(q));
+	q.agents = 14;
+	q.calls = 100;
+	q.interval_s = 1800;
+	q.aht_s = 180;
+	q.target_s = 20;
+	q.patience_s = patience;
+	q.hours = hours;
+	q.seed = seed;
+	return q;
+}
+
+static int test_deterministic(void)
+{
+	struct sim_quick q = base(7, 50, 120);
+	struct kpi_figures a, b, c;
+	struct sim_stats sa, sb;
+
+	TEST_EQ(sim_quick_run(&q, &a, &sa, NULL, NULL, NULL, 0), 0);
+	TEST_EQ(sim_quick_run(&q, &b, &sb, NULL, NULL, NULL, 0), 0);
+	TEST_ASSERT(!memcmp(&a, &b, sizeof(a)));
+	TEST_EQ(sa.events, sb.events);
+	TEST_ASSERT(a.offered > 9000 && a.abandoned > 0);
+	q.seed = 8;
+	TEST_EQ(sim_quick_run(&q, &c, NULL, NULL, NULL, NULL, 0), 0);
+	TEST_ASSERT(c.offered != a.offered || c.asa_s != a.asa_s);
+	q.agents = 0;
+	TEST_EQ(sim_quick_run(&q, &c, NULL, NULL, NULL, NULL, 0), EINVAL);
+	return 0;
+}
+
+/*
+ * R independent replications of H hours each; for each figure the
+ * replications' mean m and standard deviation s give the 99.9 %
+ * confidence interval m ± t·s/√R (t = 4.781, Student, R − 1 = 9 degrees
+ * of freedom). The theory must lie inside it, and the interval must be
+ * narrow enough to mean something.
+ */
+#define R 10
+#define H 200.0
+#define T999 4.781
+
+struct ci {
+	double sum, sum2;
+};
+
+static void ci_add(struct ci *c, double v)
+{
+	c->sum += v;
+	c->sum2 += v * v;
+}
+
+static int ci_check(const struct ci *c, double theory, double max_half,
+		    const char *what)
+{
+	double m = c->sum / R;
+	double var = (c->sum2 - R * m * m) / (R - 1);
+	double half = T999 * sqrt(var > 0 ? var : 0) / sqrt(R);
+
+	if (half > max_half)
+		TEST_FAIL("%s: interval ±%g wider than %g", what, half,
+			  max_half);
+	if (fabs(m - theory) > half)
+		TEST_FAIL("%s: simulated %g ± %g, theory %g", what, m, half,
+			  theory);
+	return 0;
+}
+
+static int against_erlang(enum wfm_model model, double patience)
+{
+	struct wfm_traffic tr = {10.0, 180, 20, patience};
+	struct wfm_eval th;
+	struct ci sl = {0}, asa = {0}, pw = {0}, pab = {0}, occ = {0};
+	int err;
+
+	TEST_EQ(wfm_eval(model, &tr, 14, &th), 0);
+	for (unsigned r = 0; r < R; r++) {
+		struct sim_quick q = base(1000 + r, H, patience);
+		struct kpi_figures f;
+
+		TEST_EQ(sim_quick_run(&q, &f, NULL, NULL, NULL, NULL, 0), 0);
+		ci_add(&sl, f.service_level);
+		ci_add(&asa, f.asa_s);
+		ci_add(&pw, f.p_wait);
+		ci_add(&pab, f.p_abandon);
+		ci_add(&occ, f.occupancy);
+	}
+	err = ci_check(&sl, th.service_level, 0.02, "service level");
+	if (!err)
+		err = ci_check(&asa, model == WFM_ERLANG_A ?
+			       th.asa_answered_s : th.asa_s, 2.5, "ASA");
+	if (!err)
+		err = ci_check(&pw, th.p_wait, 0.02, "p_wait");
+	if (!err && model == WFM_ERLANG_A)
+		err = ci_check(&pab, th.p_abandon, 0.01, "p_abandon");
+	if (!err)
+		err = ci_check(&occ, th.occupancy, 0.01, "occupancy");
+	return err;
+}
+
+static int test_erlang_c(void)
+{
+	return against_erlang(WFM_ERLANG_C, 0);
+}
+
+static int test_erlang_a(void)
+{
+	return against_erlang(WFM_ERLANG_A, 120);
+}
+
+static int read_file(const char *path, char **bufp, size_t *lenp)
+{
+	FILE *f = fopen(path, "rb");
+	long n;
+
+	if (!f)
+		return errno;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	*bufp = malloc((size_t)n + 1);
+	if (!*bufp || fread(*bufp, 1, (size_t)n, f) != (size_t)n) {
+		free(*bufp);
+		fclose(f);
+		return EIO;
+	}
+	fclose(f);
+	*lenp = (size_t)n;
+	return 0;
+}
+
+/* One day of the demo center: every queue gets traffic, both tenants and
+ * the three sites show up, and the same seed gives the same figures. */
+static int test_demo_day(void)
+{
+	static const struct center_opts fast = {10};
+	struct center *c = NULL;
+	struct traffic *t = NULL;
+	struct kpi *k1 = NULL, *k2 = NULL;
+	struct kpi_figures f1, f2;
+	struct sim_stats st;
+	char *buf = NULL, err[512] = "";
+	size_t len = 0;
+	int e;
+
+	TEST_EQ(read_file("examples/demo.json", &buf, &len), 0);
+	e = center_parse(buf, len, "demo.json", &fast, &c, err, sizeof(err));
+	free(buf);
+	if (!e)
+		e = traffic_load("examples/demo-traffic.csv", c, &t, err,
+				 sizeof(err));
+	if (!e)
+		e = sim_center_run(c, t, 1, 5, 4, NULL, &k1, &st, err,
+				   sizeof(err));
+	if (!e)
+		e = sim_center_run(c, t, 1, 5, 4, NULL, &k2, NULL, err,
+				   sizeof(err));
+	traffic_free(t);
+	mem_deref(c);
+	if (e) {
+		kpi_free(k1);
+		TEST_FAIL("%s (%d)", err, e);
+	}
+	kpi_figures(kpi_total(k1), &f1);
+	kpi_figures(kpi_total(k2), &f2);
+	e = memcmp(&f1, &f2, sizeof(f1)) ? EINVAL : 0;
+	if (!e && (f1.offered < 1000 || f1.answered < f1.offered / 2 ||
+		   kpi_count(k1, KPI_QUEUE) != 8 ||
+		   kpi_count(k1, KPI_TENANT) != 2 ||
+		   kpi_count(k1, KPI_SITE) != 3 ||
+		   !(f1.occupancy > 0.2 && f1.occupancy < 1)))
+		e = EINVAL;
+	kpi_free(k1);
+	kpi_free(k2);
+	if (e)
+		TEST_FAIL("demo day: offered %llu answered %llu occupancy %g",
+			  (unsigned long long)f1.offered,
+			  (unsigned long long)f1.answered, f1.occupancy);
+	return 0;
+}
+
+static int test_traffic_errors(void)
+{
+	static const struct {
+		const char *csv, *msg;
+	} bad[] = {
+		{"day,time,queue,calls,aht_s\nfoo,08:00,q,1,1\n",
+		 "expected mon..sun or *, not 'foo'"},
+		{"day,time,queue,calls,aht_s\nmon,8h,q,1,1\n",
+		 "expected HH:MM, not '8h'"},
+		{"day,time,queue,calls,aht_s\nmon,08:00,q,-1,1\n", "calls"},
+		{"day,time,queue,calls\nmon,08:00,q,1\n", "aht_s"},
+		{"day,time,queue,calls,aht_s,skills\nmon,08:00,q,1,9,x>=7\n",
+		 "bad skill expression"},
+		{"day,time,minutes,queue,calls,aht_s\nmon,23:50,30,q,1,9\n",
+		 "past midnight"},
+		{"day,time,queue,calls,aht_s\n", "no traffic rows"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct traffic *t = (struct traffic *)0x1;
+		char err[256] = "";
+		int e = traffic_parse(bad[i].csv, strlen(bad[i].csv), "t.csv",
+				      NULL, &t, err, sizeof(err));
+
+		if (!e || t != (struct traffic *)0x1)
+			TEST_FAIL("case %zu accepted", i);
+		if (!strstr(err, bad[i].msg) || strncmp(err, "t.csv", 5))
+			TEST_FAIL("case %zu: '%s' lacks '%s'", i, err,
+				  bad[i].msg);
+	}
+	return 0;
+}
+
+const struct test tests_sim[] = {
+	{"rng", test_rng},
+	{"deterministic", test_deterministic},
+	{"erlang_c", test_erlang_c},
+	{"erlang_a", test_erlang_a},
+	{"traffic_errors", test_traffic_errors},
+	{"demo_day", test_demo_day},
+	{NULL, NULL}
+};
