@@ -21,3 +21,14 @@ echo "(forecast: build/demo/forecast.csv, chart build/demo/forecast.svg)"
 	--horizon-weeks 52 --start 2026-12-07 --svg build/demo/plan.svg |
 	tail -5
 echo "(plan chart: build/demo/plan.svg)"
+
+# Routing measured before it goes live: a week of the demo center
+# (examples/demo.json) simulated through the routing engine with
+# examples/demo-traffic.csv, then the same engine on one queue against
+# Erlang C (plateau staff says SL 0.888 for 14 agents at 10 Erlangs).
+echo
+./build/plateau simulate --config examples/demo.json \
+	--traffic examples/demo-traffic.csv --days 7 --seed 1
+echo
+./build/plateau simulate --agents 14 --calls 100 --interval 1800 --aht 180 \
+	--target-time 20 --hours 200 --seed 1

@@ -179,6 +179,10 @@ struct center_opts {
 /* Reads, parses and validates a file of at most CENTER_FILE_MAX bytes. */
 int center_load(const char *path, struct center **cp, char *err,
 		size_t errsz);
+/* The same with options (e.g. 1 PBKDF2 round when the center is only
+ * simulated and its PIN hashes are thrown away). */
+int center_load_opts(const char *path, const struct center_opts *opts,
+		     struct center **cp, char *err, size_t errsz);
 /* The same on a buffer; `name` is used in messages (e.g. the path). */
 int center_parse(const char *buf, size_t len, const char *name,
 		 const struct center_opts *opts, struct center **cp,

@@ -1481,6 +1481,12 @@ int center_parse(const char *buf, size_t len, const char *name,
 int center_load(const char *path, struct center **cp, char *err,
 		size_t errsz)
 {
+	return center_load_opts(path, NULL, cp, err, errsz);
+}
+
+int center_load_opts(const char *path, const struct center_opts *opts,
+		     struct center **cp, char *err, size_t errsz)
+{
 	struct stat st;
 	char *buf = NULL;
 	size_t got = 0;
@@ -1538,7 +1544,7 @@ int center_load(const char *path, struct center **cp, char *err,
 		}
 	}
 	buf[got] = '\0';
-	e = center_parse(buf, got, path, NULL, cp, err, errsz);
+	e = center_parse(buf, got, path, opts, cp, err, errsz);
 	secret_wipe(buf, got);
  out:
 	if (e && err && errsz && !err[0])

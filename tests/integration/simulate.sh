@@ -1,0 +1,139 @@
+#!/bin/sh
+# simulate.sh — runs the built `plateau simulate` in quick and full mode,
+# checks its JSON against `plateau staff`, its determinism, and its
+# refusal (exit 2, one line naming the argument) of bad input.
+cd "$(dirname "$0")/../.."
+bin=./build/plateau
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+
+# check NAME PYTHON-EXPR FILE: the expression over the parsed JSON `j`
+check() {
+	if python3 -c '
+import json, sys
+j = json.load(open(sys.argv[1]))
+sys.exit(0 if eval("(" + sys.argv[2] + ")") else 1)' "$3" "$2" \
+		2>"$tmp/pyerr"; then
+		ok "$1"
+	else
+		bad "$1: $(head -c 400 "$3") $(cat "$tmp/pyerr")"
+	fi
+}
+
+quick="--agents 14 --calls 100 --interval 1800 --aht 180 --target-time 20"
+
+# quick mode, Erlang C: keys present, close to `plateau staff`
+if "$bin" simulate $quick --hours 1000 --seed 1 --json >"$tmp/c.json" &&
+   "$bin" staff $quick --json >"$tmp/staff_c.json"; then
+	ok "quick erlang-c runs"
+else
+	bad "quick erlang-c runs"
+fi
+python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1])); t = json.load(open(sys.argv[2]))
+s["staff"] = t
+json.dump(s, open(sys.argv[1], "w"))' "$tmp/c.json" "$tmp/staff_c.json"
+check "quick keys" 'all(k in j for k in ("offered", "answered", "abandoned",
+	"service_level", "asa_s", "p_wait", "p_abandon", "occupancy"))' \
+	"$tmp/c.json"
+check "quick erlang-c near theory (SL ±0.02, p_wait ±0.02, occ ±0.01)" \
+	'abs(j["service_level"] - j["staff"]["service_level"]) < 0.02 and
+	 abs(j["p_wait"] - j["staff"]["p_wait"]) < 0.02 and
+	 abs(j["occupancy"] - j["staff"]["occupancy"]) < 0.01 and
+	 j["abandoned"] == 0 and j["answered"] == j["offered"] and
+	 190000 < j["offered"] < 210000' "$tmp/c.json"
+
+# quick mode, Erlang A
+"$bin" simulate $quick --patience 120 --hours 1000 --seed 1 --json \
+	>"$tmp/a.json" 2>"$tmp/err" || bad "quick erlang-a exit $?"
+"$bin" staff $quick --patience 120 --model erlang-a --json \
+	>"$tmp/staff_a.json" || bad "staff erlang-a"
+python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1])); t = json.load(open(sys.argv[2]))
+s["staff"] = t
+json.dump(s, open(sys.argv[1], "w"))' "$tmp/a.json" "$tmp/staff_a.json"
+check "quick erlang-a near theory (p_abandon ±0.005)" \
+	'abs(j["service_level"] - j["staff"]["service_level"]) < 0.02 and
+	 abs(j["p_abandon"] - j["staff"]["p_abandon"]) < 0.005 and
+	 j["abandoned"] > 0' "$tmp/a.json"
+
+# same seed, same output; another seed, another
+"$bin" simulate $quick --hours 50 --seed 9 --json >"$tmp/s1"
+"$bin" simulate $quick --hours 50 --seed 9 --json >"$tmp/s2"
+"$bin" simulate $quick --hours 50 --seed 10 --json >"$tmp/s3"
+if cmp -s "$tmp/s1" "$tmp/s2" && ! cmp -s "$tmp/s1" "$tmp/s3"; then
+	ok "same seed, same result"
+else
+	bad "determinism"
+fi
+
+# full mode on the demo center
+full="--config examples/demo.json --traffic examples/demo-traffic.csv"
+if "$bin" simulate $full --days 2 --seed 3 --json >"$tmp/full.json" \
+	2>"$tmp/err"; then
+	ok "full mode runs"
+else
+	bad "full mode: $(cat "$tmp/err")"
+fi
+check "full mode: queues, sites, tenants" \
+	'j["total"]["offered"] > 1000 and len(j["queues"]) == 8 and
+	 set(j["sites"]) == {"casa", "fes", "agadir"} and
+	 set(j["tenants"]) == {"hexatel", "nordkauf"} and
+	 sum(q["offered"] for q in j["queues"].values()) ==
+	 j["total"]["offered"] and 0 < j["total"]["occupancy"] < 1' \
+	"$tmp/full.json"
+"$bin" simulate $full --days 1 --seed 3 >"$tmp/table" 2>&1 &&
+	grep -q "^hx-fibre-fr" "$tmp/table" && ok "full mode table" ||
+	bad "full mode table: $(head -3 "$tmp/table")"
+
+# bad arguments: exit 2, one line naming the argument
+refuse() {
+	name=$1 word=$2
+	shift 2
+	"$bin" simulate "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+	   grep -q -- "$word" "$tmp/err" && [ ! -s "$tmp/out" ]; then
+		ok "refuses $name"
+	else
+		bad "refuses $name: exit $rc, $(cat "$tmp/err")"
+	fi
+}
+refuse "agents 0" "--agents" $quick --agents 0
+refuse "agents text" "--agents" --agents x --calls 1 --aht 1
+refuse "no agents" "--agents" --calls 1 --aht 1
+refuse "no aht" "--aht" --agents 3 --calls 1
+refuse "negative calls" "--calls" --agents 3 --calls -1 --aht 1
+refuse "unknown option" "--colour" $quick --colour red
+refuse "handle" "--handle" $quick --handle normal
+refuse "seed" "--seed" $quick --seed -4
+refuse "config without traffic" "--traffic" --config examples/demo.json
+refuse "modes mixed" "exclude" $full --agents 3
+refuse "days" "--days" $full --days 0
+refuse "missing value" "--hours" $quick --hours
+
+# bad files: exit 1 with the file named
+"$bin" simulate --config /nonexistent.json --traffic x.csv 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 1 ] && grep -q "/nonexistent.json" "$tmp/err" &&
+	ok "missing config file" || bad "missing config: $rc $(cat "$tmp/err")"
+printf 'day,time,queue,calls,aht_s\nmon,08:00,nope,3,100\n' >"$tmp/t.csv"
+"$bin" simulate --config examples/demo.json --traffic "$tmp/t.csv" \
+	2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 1 ] && grep -q "t.csv:2.*no queue 'nope'" "$tmp/err" &&
+	ok "traffic with an unknown queue" ||
+	bad "unknown queue: $rc $(cat "$tmp/err")"
+
+"$bin" simulate --help | grep -q "^usage: plateau simulate" &&
+	ok "--help" || bad "--help"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
