@@ -233,14 +233,24 @@ static void json_figures(FILE *f, const struct kpi_figures *k)
 	jnum(f, k->aht_s);
 }
 
-static void row(FILE *f, const char *name, const struct kpi_figures *k)
+/* A table row; figures that do not apply to the group (a site has no
+ * offered calls, a queue no agents of its own) print as "-". */
+static void row(FILE *f, const char *name, const struct kpi_figures *k,
+		bool calls, bool agents)
 {
-	fprintf(f, "%-16s %9llu %9llu %9llu %7.1f%% %8.1f %7.1f%% %7.1f%% "
-		"%7.1f%%\n", name, (unsigned long long)k->offered,
+	char sl[16] = "-", pw[16] = "-", pab[16] = "-", occ[16] = "-";
+
+	if (calls) {
+		snprintf(sl, sizeof(sl), "%.1f%%", 100 * k->service_level);
+		snprintf(pw, sizeof(pw), "%.1f%%", 100 * k->p_wait);
+		snprintf(pab, sizeof(pab), "%.1f%%", 100 * k->p_abandon);
+	}
+	if (agents)
+		snprintf(occ, sizeof(occ), "%.1f%%", 100 * k->occupancy);
+	fprintf(f, "%-16s %9llu %9llu %9llu %8s %8.1f %8s %8s %8s\n", name,
+		(unsigned long long)k->offered,
 		(unsigned long long)k->answered,
-		(unsigned long long)k->abandoned, 100 * k->service_level,
-		k->asa_s, 100 * k->p_wait, 100 * k->p_abandon,
-		100 * k->occupancy);
+		(unsigned long long)k->abandoned, sl, k->asa_s, pw, pab, occ);
 }
 
 static void header(FILE *f, const char *first)
@@ -292,7 +302,7 @@ static int run_quick(const struct opts *o)
 		return 0;
 	}
 	header(stdout, "queue");
-	row(stdout, "q", &k);
+	row(stdout, "q", &k, true, true);
 	printf("\n%llu calls in %.0f simulated hours, seed %ld\n",
 	       (unsigned long long)st.arrivals, o->hours, o->seed);
 	return 0;
@@ -328,7 +338,7 @@ static void print_group(const struct kpi *kpi, enum kpi_group g,
 		const char *id;
 
 		kpi_figures(kpi_at(kpi, g, i, &id), &k);
-		row(stdout, id, &k);
+		row(stdout, id, &k, g != KPI_SITE, g != KPI_QUEUE);
 	}
 }
 
@@ -384,7 +394,7 @@ static int run_full(const struct opts *o)
 		printf("%s, %ld day(s), seed %ld: %llu calls\n\n", c->name,
 		       o->days, o->seed, (unsigned long long)st.arrivals);
 		header(stdout, "");
-		row(stdout, "total", &k);
+		row(stdout, "total", &k, true, true);
 		print_group(kpi, KPI_QUEUE, "queue", false);
 		print_group(kpi, KPI_TENANT, "tenant", false);
 		print_group(kpi, KPI_SITE, "site", false);
