@@ -1,0 +1,321 @@
+/* serve.c — `plateau serve`: the live server on one libre event loop. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <re.h>
+#include "cmd/cmd.h"
+#include "config/center.h"
+#include "media/media.h"
+#include "sip/sipd.h"
+#include "store/store.h"
+
+#define SERVE_MAX_FDS 65536     /* descriptors polled at most            */
+
+static const char serve_usage[] =
+"usage: plateau serve --data DIR --config FILE [options]\n"
+"\n"
+"Runs the contact center: SIP registrar and calls (B2BUA), the routing\n"
+"engine, media (hold music, announcements, relay, recording) and the\n"
+"store (SQLite under DIR). Logs one line per event on stderr, as\n"
+"key=value fields. SIGTERM (or Ctrl-C) drains: new calls get 503, calls\n"
+"in progress finish (at most --drain-s seconds), then it exits.\n"
+"\n"
+"options:\n"
+"  --data DIR          data directory: DIR/plateau.db, DIR/recordings/\n"
+"                      (created if missing)                 [required]\n"
+"  --config FILE       center configuration (JSON, docs/config.md)\n"
+"                                                           [required]\n"
+"  --sip ADDR:PORT     SIP address, UDP and TCP        [127.0.0.1:5060]\n"
+"                      (port 0: any free port, see the listening line)\n"
+"  --no-tcp            UDP only\n"
+"  --rtp-ports MIN-MAX RTP port range                   [20000-29999]\n"
+"  --prompts DIR       prompts and hold music         [build/prompts]\n"
+"  --login AGENT@POS   log an agent in at a position at start\n"
+"                      (repeatable; dial codes do it from the phone)\n"
+"  --drain-s N         longest drain on SIGTERM, seconds        [60]\n"
+"  --rate-pps N        SIP packets per second per source address [500]\n"
+"  --http ADDR:PORT    HTTP API (not served by this version)\n"
+"  -h, --help          this text\n";
+
+/* Parsed options. */
+struct serve_opts {
+	const char *data;          /* --data                                */
+	const char *config;        /* --config                              */
+	struct sa sip;             /* --sip                                 */
+	bool tcp;                  /* not --no-tcp                          */
+	uint16_t rtp_min, rtp_max; /* --rtp-ports                           */
+	const char *prompts;       /* --prompts                             */
+	char logins[4096];         /* --login items, space-separated        */
+	uint32_t drain_s;          /* --drain-s                             */
+	uint32_t rate_pps;         /* --rate-pps                            */
+};
+
+static int bad(const char *what, const char *val)
+{
+	fprintf(stderr, "plateau serve: %s '%s'\n", what, val ? val : "");
+	return 2;
+}
+
+static int parse_u32(const char *s, uint32_t lo, uint32_t hi, uint32_t *v)
+{
+	char *end;
+	unsigned long x;
+
+	if (!s || !*s)
+		return EINVAL;
+	errno = 0;
+	x = strtoul(s, &end, 10);
+	if (errno || *end || s[0] == '-' || x < lo || x > hi)
+		return EINVAL;
+	*v = (uint32_t)x;
+	return 0;
+}
+
+static int parse_opts(int argc, char **argv, struct serve_opts *o)
+{
+	static const struct option lo[] = {
+		{"data", required_argument, NULL, 'd'},
+		{"config", required_argument, NULL, 'c'},
+		{"sip", required_argument, NULL, 's'},
+		{"no-tcp", no_argument, NULL, 'T'},
+		{"rtp-ports", required_argument, NULL, 'r'},
+		{"prompts", required_argument, NULL, 'p'},
+		{"login", required_argument, NULL, 'l'},
+		{"drain-s", required_argument, NULL, 'D'},
+		{"rate-pps", required_argument, NULL, 'R'},
+		{"http", required_argument, NULL, 'H'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	o->tcp = true;
+	o->rtp_min = 20000;
+	o->rtp_max = 29999;
+	o->drain_s = 60;
+	o->prompts = "build/prompts";
+	sa_set_str(&o->sip, "127.0.0.1", 5060);
+	opterr = 0;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		uint32_t a, b;
+		char *dash;
+
+		switch (ch) {
+		case 'd': o->data = optarg; break;
+		case 'c': o->config = optarg; break;
+		case 'T': o->tcp = false; break;
+		case 'p': o->prompts = optarg; break;
+		case 'H':
+			fprintf(stderr, "plateau serve: --http is not served "
+				"by this version; ignored\n");
+			break;
+		case 's':
+			if (sa_decode(&o->sip, optarg, strlen(optarg)))
+				return bad("--sip: expected ADDR:PORT, got",
+					   optarg);
+			break;
+		case 'r': {
+			char buf[32];
+
+			if (strlen(optarg) >= sizeof(buf))
+				return bad("--rtp-ports: expected MIN-MAX, got",
+					   optarg);
+			strcpy(buf, optarg);
+			dash = strchr(buf, '-');
+			if (!dash)
+				return bad("--rtp-ports: expected MIN-MAX, got",
+					   optarg);
+			*dash = '\0';
+			if (parse_u32(buf, 1024, 65534, &a) ||
+			    parse_u32(dash + 1, 1025, 65535, &b) || b < a + 3)
+				return bad("--rtp-ports: expected MIN-MAX "
+					   "within 1024-65535, at least 4 "
+					   "ports, got", optarg);
+			o->rtp_min = (uint16_t)a;
+			o->rtp_max = (uint16_t)b;
+			break;
+		}
+		case 'l': {
+			size_t n = strlen(o->logins);
+
+			if (!strchr(optarg, '@') || strchr(optarg, ' ') ||
+			    n + strlen(optarg) + 2 > sizeof(o->logins))
+				return bad("--login: expected AGENT@POSITION, "
+					   "got", optarg);
+			snprintf(o->logins + n, sizeof(o->logins) - n, "%s%s",
+				 n ? " " : "", optarg);
+			break;
+		}
+		case 'D':
+			if (parse_u32(optarg, 1, 3600, &o->drain_s))
+				return bad("--drain-s: expected 1..3600, got",
+					   optarg);
+			break;
+		case 'R':
+			if (parse_u32(optarg, 1, 1000000, &o->rate_pps))
+				return bad("--rate-pps: expected 1..1000000, "
+					   "got", optarg);
+			break;
+		case 'h':
+			printf("%s", serve_usage);
+			return 1;
+		default:
+			return bad("unknown option",
+				   argv[optind - 1 < argc ? optind - 1 : 0]);
+		}
+	}
+	if (optind < argc)
+		return bad("unexpected argument", argv[optind]);
+	if (!o->data)
+		return bad("--data is required", "");
+	if (!o->config)
+		return bad("--config is required", "");
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Running
+ * ------------------------------------------------------------------- */
+
+static struct sipd *the_sipd;    /* for the signal handler              */
+static int signals_seen;         /* SIGTERM/SIGINT received             */
+
+static void drained(void *arg)
+{
+	(void)arg;
+	sipd_log("event=drained");
+	re_cancel();
+}
+
+static void signal_handler(int sig)
+{
+	signals_seen++;
+	sipd_log("event=signal sig=%d", sig);
+	if (signals_seen > 1 || !the_sipd) {
+		re_cancel();
+		return;
+	}
+	sipd_drain(the_sipd, drained, NULL);
+}
+
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+	rlim_t want = SERVE_MAX_FDS;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return;
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want)
+		want = rl.rlim_max;
+	if (rl.rlim_cur < want) {
+		rl.rlim_cur = want;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	(void)fd_setsize((int)want);
+}
+
+static int serve_run(int argc, char **argv)
+{
+	struct serve_opts o;
+	struct center *ctr = NULL;
+	struct store *st = NULL;
+	struct media *m = NULL;
+	struct sipd *s = NULL;
+	struct sipd_conf sc;
+	struct media_opts mo;
+	struct sa maddr, laddr;
+	char err_txt[512];
+	int rc, err;
+
+	rc = parse_opts(argc, argv, &o);
+	if (rc == 1)
+		return 0;   /* --help */
+	if (rc)
+		return rc;
+
+	err = center_load(o.config, &ctr, err_txt, sizeof(err_txt));
+	if (err) {
+		fprintf(stderr, "plateau serve: %s\n", err_txt);
+		return 1;
+	}
+	if (mkdir(o.data, 0750) && errno != EEXIST) {
+		fprintf(stderr, "plateau serve: cannot create %s: %s\n",
+			o.data, strerror(errno));
+		mem_deref(ctr);
+		return 1;
+	}
+
+	err = libre_init();
+	if (err) {
+		fprintf(stderr, "plateau serve: libre_init: %s\n",
+			strerror(err));
+		mem_deref(ctr);
+		return 1;
+	}
+	raise_fd_limit();
+	rc = 1;
+
+	err = store_open(&st, o.data, err_txt, sizeof(err_txt));
+	if (err) {
+		fprintf(stderr, "plateau serve: store: %s\n", err_txt);
+		goto out;
+	}
+	maddr = o.sip;
+	if (sa_is_any(&maddr))
+		sa_set_str(&maddr, "127.0.0.1", 0);
+	memset(&mo, 0, sizeof(mo));
+	mo.prompt_dir = o.prompts;
+	err = media_alloc(&m, &maddr, o.rtp_min, o.rtp_max, &mo);
+	if (err) {
+		fprintf(stderr, "plateau serve: media: %s\n", strerror(err));
+		goto out;
+	}
+
+	memset(&sc, 0, sizeof(sc));
+	sc.laddr = o.sip;
+	sc.tcp = o.tcp;
+	sc.center = ctr;
+	sc.media = m;
+	sc.store = st;
+	sc.data_dir = o.data;
+	sc.logins = o.logins[0] ? o.logins : NULL;
+	sc.drain_ms = o.drain_s * 1000;
+	sc.rate_pps = o.rate_pps;
+	err = sipd_alloc(&s, &sc, err_txt, sizeof(err_txt));
+	if (err) {
+		fprintf(stderr, "plateau serve: %s\n", err_txt);
+		goto out;
+	}
+	(void)sipd_laddr(s, &laddr);
+	sipd_log("event=listening sip=%J tcp=%s rtp=%u-%u data=%s db=%s "
+		 "center=\"%s\"", &laddr, o.tcp ? "yes" : "no", o.rtp_min,
+		 o.rtp_max, o.data, store_path(st),
+		 ctr->name ? ctr->name : "");
+
+	the_sipd = s;
+	err = re_main(signal_handler);
+	the_sipd = NULL;
+	rc = err ? 1 : 0;
+	sipd_log("event=stopping");
+out:
+	s = mem_deref(s);
+	m = mem_deref(m);
+	st = store_close(st);
+	ctr = mem_deref(ctr);
+	if (!rc)
+		sipd_log("event=stopped");
+	libre_close();
+	return rc;
+}
+
+const struct command cmd_serve = {
+	"serve", "run the contact center: SIP, routing, media, store",
+	serve_run
+};

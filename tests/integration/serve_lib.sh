@@ -1,0 +1,180 @@
+# serve_lib.sh — helpers for the `plateau serve` integration tests:
+# free loopback ports, starting/stopping the server, sipp runs, checks.
+# Sourced, not run. Every process started is recorded and stopped on exit.
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+PLATEAU=$ROOT/build/plateau
+SIPP_DIR=$ROOT/tests/sipp
+CENTER=${SERVE_CENTER:-$ROOT/tests/integration/serve_center.json}
+WORK=$(mktemp -d /tmp/plateau-serve.XXXXXX)
+PIDS=""
+# /bin/sh has no $RANDOM. Server RTP ranges and sipp media ports stay
+# below the kernel's ephemeral range (32768-60999), so they never collide
+# with sockets bound to port 0.
+RTP_BASE=$(python3 -c 'import random; print(random.randrange(10000, 19000, 100))')
+pass=0
+fail=0
+
+cleanup() {
+	for p in $PIDS; do
+		kill "$p" 2>/dev/null
+	done
+	sleep 0.2
+	for p in $PIDS; do
+		kill -9 "$p" 2>/dev/null
+	done
+	if [ "$fail" -eq 0 ] && [ -z "$KEEP" ]; then
+		rm -rf "$WORK"
+	else
+		echo "work dir kept: $WORK"
+	fi
+}
+trap cleanup EXIT
+
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+ko() { fail=$((fail + 1)); echo "FAIL $1"; }
+check() { # name, then a command that must succeed
+	_check_name=$1
+	shift
+	if "$@"; then ok "$_check_name"; else ko "$_check_name"; fi
+}
+
+# A free UDP+TCP port on 127.0.0.1 (asked from the kernel).
+free_port() {
+	python3 -c '
+import socket
+while True:
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.bind(("127.0.0.1", 0))
+    p = u.getsockname()[1]
+    t = socket.socket()
+    try:
+        t.bind(("127.0.0.1", p))
+    except OSError:
+        continue
+    print(p)
+    break'
+}
+
+# start_serve NAME [extra options]: starts plateau serve on a free port
+# with data in $WORK/NAME; sets SPID, SPORT, SLOG, SDATA.
+start_serve() {
+	name=$1
+	shift
+	SDATA=$WORK/$name
+	SLOG=$WORK/$name.log
+	mkdir -p "$SDATA"
+	rtp=$RTP_BASE
+	RTP_BASE=$((RTP_BASE + 100))
+	"$PLATEAU" serve --data "$SDATA" --config "$CENTER" \
+		--sip 127.0.0.1:0 --rtp-ports "$rtp-$((rtp + 99))" \
+		--prompts "$ROOT/build/prompts" "$@" >"$SLOG" 2>&1 &
+	SPID=$!
+	PIDS="$PIDS $SPID"
+	SPORT=""
+	for _ in $(seq 1 50); do
+		SPORT=$(grep -o 'event=listening sip=127.0.0.1:[0-9]*' "$SLOG" \
+			| head -1 | sed 's/.*://')
+		[ -n "$SPORT" ] && break
+		kill -0 "$SPID" 2>/dev/null || break
+		sleep 0.1
+	done
+	if [ -z "$SPORT" ]; then
+		echo "serve did not start:"
+		cat "$SLOG"
+		return 1
+	fi
+}
+
+# stop_serve: SIGTERM and wait (bounded); returns its exit status.
+stop_serve() {
+	kill -TERM "$SPID" 2>/dev/null
+	for _ in $(seq 1 100); do
+		kill -0 "$SPID" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$SPID" 2>/dev/null; then
+		echo "serve did not stop on SIGTERM"
+		kill -9 "$SPID"
+		return 1
+	fi
+	wait "$SPID"
+}
+
+# next_mp: a media port for the next sipp, with the 3 above it free too
+# (sipp binds audio and video RTP/RTCP there). Other test suites may run
+# at the same time on this machine, so probe rather than trust a counter.
+next_mp() {
+	python3 -c '
+import random, socket
+while True:
+    p = random.randrange(21000, 31000, 4)
+    socks = []
+    try:
+        for q in range(p, p + 4):
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            socks.append(s)
+            s.bind(("127.0.0.1", q))
+    except OSError:
+        continue
+    finally:
+        for s in socks:
+            s.close()
+    print(p)
+    break'
+}
+
+# sipp_run NAME SCENARIO [sipp options]: one bounded sipp run in the
+# foreground against the server; logs in $WORK/NAME.*.
+sipp_run() {
+	n=$1
+	sf=$2
+	shift 2
+	timeout 60 sipp -sf "$SIPP_DIR/$sf" -i 127.0.0.1 -p "$(free_port)" \
+		-mp "$(next_mp)" \
+		-nostdin -timeout 30 -timeout_error -max_recv_loops 1000 \
+		-trace_err -error_file "$WORK/$n.err" \
+		-trace_stat -stf "$WORK/$n.stat" \
+		"$@" "127.0.0.1:$SPORT" >"$WORK/$n.out" 2>&1
+}
+
+# sipp_bg NAME SCENARIO [options]: same in the background; sets BGPID.
+sipp_bg() {
+	n=$1
+	sf=$2
+	shift 2
+	timeout 120 sipp -sf "$SIPP_DIR/$sf" -i 127.0.0.1 -p "$(free_port)" \
+		-mp "$(next_mp)" \
+		-nostdin -timeout 90 -max_recv_loops 1000 \
+		-trace_err -error_file "$WORK/$n.err" \
+		"$@" "127.0.0.1:$SPORT" >"$WORK/$n.out" 2>&1 &
+	BGPID=$!
+	PIDS="$PIDS $BGPID"
+	BGPIDS="$BGPIDS $BGPID"
+}
+
+# stop_bg: stops the background sipp peers started so far.
+stop_bg() {
+	for p in $BGPIDS; do
+		kill "$p" 2>/dev/null
+	done
+	for p in $BGPIDS; do
+		wait "$p" 2>/dev/null
+	done
+	BGPIDS=""
+}
+
+# wait_log PATTERN [TENTHS]: waits until the server log matches.
+wait_log() {
+	for _ in $(seq 1 "${2:-50}"); do
+		grep -q -- "$1" "$SLOG" && return 0
+		sleep 0.1
+	done
+	echo "  not in log: $1"
+	return 1
+}
+
+# sql QUERY: runs a query on the server's database.
+sql() {
+	sqlite3 -batch -noheader "$SDATA/plateau.db" "$1"
+}
