@@ -285,6 +285,7 @@ static int serve_run(int argc, char **argv)
 	sc.media = m;
 	sc.store = st;
 	sc.data_dir = o.data;
+	sc.prompt_dir = o.prompts;
 	sc.logins = o.logins[0] ? o.logins : NULL;
 	sc.drain_ms = o.drain_s * 1000;
 	sc.rate_pps = o.rate_pps;

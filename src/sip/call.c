@@ -3,13 +3,15 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <re.h>
+#include "media/ivr.h"
 #include "media/media.h"
 #include "store/store.h"
 #include "sip/sipd_int.h"
 
 /* Where a call is. */
 enum call_state {
-	CALL_QUEUED = 0,           /* in the engine, waiting or ringing     */
+	CALL_IVR = 0,              /* answered, walking the IVR menus       */
+	CALL_QUEUED,               /* in the engine, waiting or ringing     */
 	CALL_CONNECTED,            /* bridged to an agent                   */
 	CALL_ENDED,                /* terminal; freed from the next tick    */
 };
@@ -35,6 +37,10 @@ struct call {
 	struct le le;              /* in sipd.callsl                        */
 	struct le he;              /* in sipd.calls by acd_id               */
 	struct le dle;             /* in sipd.deferred when pend is set     */
+	struct le ile;             /* in sipd.ivrl while in the IVR         */
+	struct ivr ivr;            /* the IVR walk (state CALL_IVR)         */
+	struct media_playlist *ivr_pl; /* the menu prompt playing           */
+	enum center_lang lang;     /* caller's language for prompts         */
 	struct sipd *s;            /* the server                            */
 	char id[40];               /* call id in the store                  */
 	uint64_t acd_id;           /* the engine's call id, 0 before        */
@@ -101,6 +107,8 @@ static void call_destructor(void *arg)
 	list_unlink(&c->le);
 	hash_unlink(&c->he);
 	list_unlink(&c->dle);
+	list_unlink(&c->ile);
+	mem_deref(c->ivr_pl);
 	if (c->al) {
 		c->al->c = NULL;
 		mem_deref(c->al);
@@ -213,7 +221,7 @@ static void announce(struct call *c, const struct acd_event *ev)
 
 	if (!c->leg || c->state != CALL_QUEUED)
 		return;
-	err = media_announce_position(center_lang_name(c->queue->language),
+	err = media_announce_position(center_lang_name(c->lang),
 				      ev->position_in_line,
 				      ev->expected_wait_ms, &pl);
 	if (!err)
@@ -497,6 +505,7 @@ static void call_finish(struct call *c)
 		return;
 	c->state = CALL_ENDED;
 	c->end = sipd_now();
+	list_unlink(&c->ile);
 	if (c->answer)
 		c->talk_ms = (int64_t)(c->end - c->answer);
 	agent_leg_release(c);
@@ -547,6 +556,137 @@ static void caller_close_h(int err, const struct sip_msg *msg, void *arg)
 	sipd_acd_rearm(s);
 }
 
+/* ---------------------------------------------------------------------
+ * IVR
+ * ------------------------------------------------------------------- */
+
+static void ivr_apply(struct call *c, const struct ivr_action *act);
+static void call_enqueue(struct call *c, const struct center_queue *q,
+			 const char *skills);
+
+static void ivr_prompt_end(struct media_leg *leg, void *arg)
+{
+	struct call *c = arg;
+	struct ivr_action act;
+	(void)leg;
+
+	if (c->state != CALL_IVR)
+		return;
+	if (!ivr_prompt_done(&c->ivr, (int64_t)sipd_now(), &act))
+		ivr_apply(c, &act);
+}
+
+static void ivr_play(struct call *c, const struct ivr_action *act)
+{
+	char name[96];
+	struct media_playlist *pl = NULL;
+	int err;
+
+	err = media_playlist_alloc(&pl);
+	if (!err && act->invalid) {
+		re_snprintf(name, sizeof(name), "%s/invalid.wav",
+			    center_lang_name(act->lang));
+		err = media_playlist_add(pl, name);
+	}
+	if (!err && act->prompt) {
+		err = ivr_prompt_name(name, sizeof(name), act->lang,
+				      act->prompt);
+		if (!err)
+			err = media_playlist_add(pl, name);
+	}
+	if (!err)
+		err = media_play(c->leg, pl, false, ivr_prompt_end, c);
+	if (err) {
+		struct ivr_action next;
+
+		/* no prompt to play: the wait for a key starts now */
+		sipd_log("event=media-error call=%s what=ivr-prompt err=%m",
+			 c->id, err);
+		mem_deref(pl);
+		if (!ivr_prompt_done(&c->ivr, (int64_t)sipd_now(), &next))
+			ivr_apply(c, &next);
+		return;
+	}
+	mem_deref(c->ivr_pl);
+	c->ivr_pl = pl;
+}
+
+static void ivr_apply(struct call *c, const struct ivr_action *act)
+{
+	const struct center_queue *q;
+
+	switch (act->type) {
+
+	case IVR_ACT_PLAY:
+		sipd_log("event=ivr-menu call=%s menu=%s lang=%s", c->id,
+			 act->menu ? act->menu->id : "-",
+			 center_lang_name(act->lang));
+		ivr_play(c, act);
+		break;
+
+	case IVR_ACT_ROUTE:
+		list_unlink(&c->ile);
+		c->lang = act->lang;
+		q = center_queue_find(c->s->conf.center, act->queue);
+		sipd_log("event=ivr-route call=%s queue=%s lang=%s", c->id,
+			 act->queue, center_lang_name(act->lang));
+		if (!q) {
+			c->ended_by = STORE_HANGUP_SYSTEM;
+			call_finish(c);
+			break;
+		}
+		media_play_stop(c->leg);
+		call_enqueue(c, q, act->skills);
+		break;
+
+	case IVR_ACT_HANGUP:
+		sipd_log("event=ivr-hangup call=%s", c->id);
+		c->ended_by = STORE_HANGUP_SYSTEM;
+		c->outcome = STORE_OUTCOME_FAILED;
+		call_finish(c);
+		break;
+
+	default:
+		break;
+	}
+}
+
+/* A key from the caller (RFC 4733 or SIP INFO). */
+static void call_key(struct call *c, char digit, const char *via)
+{
+	struct ivr_action act;
+
+	sipd_log("event=dtmf call=%s digit=%c via=%s", c->id, digit, via);
+	if (c->state != CALL_IVR)
+		return;
+	media_play_stop(c->leg);   /* barge-in */
+	if (!ivr_key(&c->ivr, digit, (int64_t)sipd_now(), &act))
+		ivr_apply(c, &act);
+}
+
+static void leg_dtmf_h(struct media_leg *leg, char digit, void *arg)
+{
+	(void)leg;
+	call_key(arg, digit, "rtp");
+}
+
+void call_ivr_tick(struct sipd *s)
+{
+	struct le *le = list_head(&s->ivrl);
+	int64_t now = (int64_t)sipd_now();
+
+	while (le) {
+		struct call *c = le->data;
+		struct ivr_action act;
+
+		le = le->next;
+		if (ivr_deadline(&c->ivr) > now)
+			continue;
+		if (!ivr_tick(&c->ivr, now, &act))
+			ivr_apply(c, &act);
+	}
+}
+
 static void caller_info_h(struct sip *sip, const struct sip_msg *msg,
 			  void *arg)
 {
@@ -576,7 +716,7 @@ static void caller_info_h(struct sip *sip, const struct sip_msg *msg,
 		return;
 	}
 	(void)sip_reply(sip, msg, 200, "OK");
-	sipd_log("event=dtmf call=%s digit=%c via=info", c->id, digit);
+	call_key(c, digit, "info");
 }
 
 /* ---------------------------------------------------------------------
@@ -730,15 +870,22 @@ int call_invite_plan(struct sipd *s, const struct sip_msg *msg,
 		resp_set(resp, 404, "Not Found", "unknown-number");
 		return ENOENT;
 	}
-	if (!did->route.queue) {
-		/* IVR menus are not wired to the server yet */
-		resp_set(resp, 480, "Temporarily Unavailable", "ivr-route");
-		return ENOTSUP;
+	q = NULL;
+	if (did->route.menu) {
+		if (!center_ivr_find(s->conf.center, did->route.menu)) {
+			resp_set(resp, 404, "Not Found", "no-menu");
+			return ENOENT;
+		}
+		plan->menu = did->route.menu;
 	}
-	q = center_queue_find(s->conf.center, did->route.queue);
-	if (!q) {
-		resp_set(resp, 404, "Not Found", "no-queue");
-		return ENOENT;
+	else {
+		q = did->route.queue
+			? center_queue_find(s->conf.center, did->route.queue)
+			: NULL;
+		if (!q) {
+			resp_set(resp, 404, "Not Found", "no-queue");
+			return ENOENT;
+		}
 	}
 	if (!mbuf_get_left(msg->mb)) {
 		resp_set(resp, 488, "Not Acceptable Here", "no-sdp-offer");
@@ -764,7 +911,55 @@ int call_invite_plan(struct sipd *s, const struct sip_msg *msg,
 	plan->did = did;
 	plan->queue = q;
 	plan->skills = did->route.skills;
+	plan->lang = did->route.has_language ? did->route.language
+					     : did->language;
+	if (q && !did->route.has_language)
+		plan->lang = q->language;
 	return 0;
+}
+
+/* Puts the call in queue q (from the DID or the IVR): hold music, then
+ * the engine. On refusal the call ends. */
+static void call_enqueue(struct call *c, const struct center_queue *q,
+			 const char *skills)
+{
+	struct sipd *s = c->s;
+	struct acd_call_params params;
+	uint64_t id = 0;
+	int err;
+
+	c->state = CALL_QUEUED;
+	c->queue = q;
+	c->early = c->early && !c->caller_answered;
+	if (skills && !c->skills) {
+		if (str_dup(&c->skills, skills))
+			c->skills = NULL;
+	}
+	hold_start(c);
+
+	memset(&params, 0, sizeof(params));
+	params.skills = c->skills;
+	s->arriving = c;
+	err = acd_call_arrive(s->acd, (acd_ms_t)sipd_now(), q->id, &params,
+			      &id);
+	s->arriving = NULL;
+	if (err) {
+		sipd_log("event=queue-refused call=%s queue=%s why=\"%s\"",
+			 c->id, q->id, acd_errmsg(s->acd));
+		c->ended_by = STORE_HANGUP_SYSTEM;
+		call_finish(c);
+	}
+	sipd_acd_rearm(s);
+}
+
+static void ivr_tmr_handler(void *arg)
+{
+	struct sipd *s = arg;
+
+	call_ivr_tick(s);
+	sipd_acd_rearm(s);
+	if (!list_isempty(&s->ivrl))
+		tmr_start(&s->ivr_tmr, 200, ivr_tmr_handler, s);
 }
 
 void call_incoming(const struct sip_msg *msg, void *arg)
@@ -774,9 +969,8 @@ void call_incoming(const struct sip_msg *msg, void *arg)
 	struct sipd_resp resp;
 	struct call *c = NULL;
 	struct mbuf *desc = NULL;
-	struct acd_call_params params;
-	uint64_t id = 0;
 	char name[80];
+	bool early;
 	int err;
 
 	err = call_invite_plan(s, msg, &plan, &resp);
@@ -801,10 +995,12 @@ void call_incoming(const struct sip_msg *msg, void *arg)
 	c->s = s;
 	c->arrive = sipd_now();
 	c->did = plan.did;
-	c->queue = plan.queue;
 	c->pt = plan.pt;
 	c->te_pt = plan.te_pt;
-	c->early = plan.queue->answer == CENTER_ANSWER_EARLY_MEDIA;
+	c->lang = plan.lang;
+	/* the IVR needs the line answered; a queue may ask for early media */
+	early = plan.queue && plan.queue->answer == CENTER_ANSWER_EARLY_MEDIA;
+	c->early = early;
 	c->outcome = STORE_OUTCOME_FAILED;
 	re_snprintf(c->id, sizeof(c->id), "%08llx-%llu",
 		    (unsigned long long)(s->boot_id & 0xffffffffu),
@@ -824,6 +1020,7 @@ void call_incoming(const struct sip_msg *msg, void *arg)
 	if (err)
 		goto out;
 	media_leg_set_latch(c->leg, true);
+	media_leg_dtmf_handler(c->leg, leg_dtmf_h, c);
 	err = media_leg_set_remote(c->leg, &plan.raddr, plan.pt, plan.te_pt);
 	if (err)
 		goto out;
@@ -832,37 +1029,42 @@ void call_incoming(const struct sip_msg *msg, void *arg)
 	if (err)
 		goto out;
 	err = sipsess_accept(&c->sess, s->ssock, msg,
-			     c->early ? 183 : 200,
-			     c->early ? "Session Progress" : "OK",
+			     early ? 183 : 200,
+			     early ? "Session Progress" : "OK",
 			     "plateau", "application/sdp", desc, NULL, NULL,
 			     false, NULL, NULL, NULL, caller_info_h, NULL,
 			     caller_close_h, c,
 			     "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, INFO\r\n");
 	if (err)
 		goto out;
-	c->caller_answered = !c->early;
+	c->caller_answered = !early;
 	s->stats.invites++;
-	hold_start(c);
-	sipd_log("event=invite call=%s to=%s from=%s src=%J queue=%s "
-		 "codec=%s", c->id, plan.did->number,
-		 c->caller[0] ? c->caller : "-", &msg->src, plan.queue->id,
+	sipd_log("event=invite call=%s to=%s from=%s src=%J %s=%s codec=%s",
+		 c->id, plan.did->number, c->caller[0] ? c->caller : "-",
+		 &msg->src, plan.menu ? "menu" : "queue",
+		 plan.menu ? plan.menu : plan.queue->id,
 		 plan.pt == MEDIA_PT_PCMA ? "PCMA" : "PCMU");
 
-	memset(&params, 0, sizeof(params));
-	params.skills = c->skills;
-	s->arriving = c;
-	err = acd_call_arrive(s->acd, (acd_ms_t)sipd_now(), plan.queue->id,
-			      &params, &id);
-	s->arriving = NULL;
-	if (err) {
-		sipd_log("event=queue-refused call=%s why=\"%s\"", c->id,
-			 acd_errmsg(s->acd));
-		c->ended_by = STORE_HANGUP_SYSTEM;
-		call_finish(c);
-		c = NULL;
-		err = 0;
+	if (plan.menu) {
+		struct ivr_action act;
+
+		c->state = CALL_IVR;
+		list_append(&s->ivrl, &c->ile, c);
+		if (!tmr_isrunning(&s->ivr_tmr))
+			tmr_start(&s->ivr_tmr, 200, ivr_tmr_handler, s);
+		err = ivr_start(&c->ivr, s->conf.center, plan.menu, plan.lang,
+				(int64_t)sipd_now(), &act);
+		if (err) {
+			c->ended_by = STORE_HANGUP_SYSTEM;
+			call_finish(c);
+			err = 0;
+			goto out;
+		}
+		ivr_apply(c, &act);
 	}
-	sipd_acd_rearm(s);
+	else {
+		call_enqueue(c, plan.queue, NULL);
+	}
 out:
 	mem_deref(desc);
 	if (err) {
@@ -876,6 +1078,7 @@ out:
 			(void)sip_reply(s->sip, msg, 500,
 					"Server Internal Error");
 			if (c) {
+				list_unlink(&c->le);
 				s->stats.calls_active--;
 				mem_deref(c);
 			}

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include <re.h>
+#include "media/ivr.h"
 #include "media/media.h"
 #include "sip/sipd_int.h"
 
@@ -400,6 +401,33 @@ static int logins_apply(struct sipd *s)
 	return 0;
 }
 
+/* Synthesises the IVR menus' prompts missing under the prompt dir (once
+ * per text: the file name carries a hash of it). A failure is logged and
+ * the menu then runs without its prompt. Blocks: done at start only. */
+static void ivr_prompts_make(struct sipd *s)
+{
+	const struct center *c = s->conf.center;
+
+	if (!s->conf.prompt_dir || !s->conf.media)
+		return;
+	for (size_t i = 0; i < c->n_ivrs; i++) {
+		for (int l = 0; l < CENTER_LANG_COUNT; l++) {
+			const char *text = c->ivrs[i].prompt[l];
+			int err;
+
+			if (!text)
+				continue;
+			err = media_prompt_synth(s->conf.prompt_dir,
+						 (enum center_lang)l, text);
+			if (err)
+				sipd_log("event=prompt-error menu=%s lang=%s "
+					 "err=%m", c->ivrs[i].id,
+					 center_lang_name((enum center_lang)l),
+					 err);
+		}
+	}
+}
+
 static void sipd_destructor(void *arg)
 {
 	struct sipd *s = arg;
@@ -408,6 +436,7 @@ static void sipd_destructor(void *arg)
 	tmr_cancel(&s->house_tmr);
 	tmr_cancel(&s->defer_tmr);
 	tmr_cancel(&s->drain_tmr);
+	tmr_cancel(&s->ivr_tmr);
 	call_flush(s);
 	list_flush(&s->trash);
 	s->uh = mem_deref(s->uh);
@@ -451,6 +480,7 @@ int sipd_alloc(struct sipd **sp, const struct sipd_conf *conf,
 	tmr_init(&s->house_tmr);
 	tmr_init(&s->defer_tmr);
 	tmr_init(&s->drain_tmr);
+	tmr_init(&s->ivr_tmr);
 	s->mono0 = sipd_now();
 	clock_gettime(CLOCK_REALTIME, &ts);
 	s->wall0 = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
@@ -527,6 +557,7 @@ int sipd_alloc(struct sipd **sp, const struct sipd_conf *conf,
 	err = logins_apply(s);
 	if (err)
 		goto out;
+	ivr_prompts_make(s);
 
 	err = probe_send(s);
 	if (err) {

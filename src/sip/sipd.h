@@ -38,6 +38,8 @@ struct sipd_conf {
 	struct media *media;       /* RTP legs; NULL = no calls (tests)    */
 	struct store *store;       /* events and CDRs; NULL = none         */
 	const char *data_dir;      /* recordings go under DIR/recordings   */
+	const char *prompt_dir;    /* prompts (IVR ones are made there at
+				      start); NULL = no IVR prompts        */
 	uint32_t drain_ms;         /* longest drain before calls are cut;
 				      0 = 60000                            */
 	uint32_t rate_pps;         /* guard: packets/s per address; 0 =

@@ -39,6 +39,8 @@ struct sipd {
 	struct tmr defer_tmr;      /* 0 ms: deferred inputs and frees       */
 	struct list deferred;      /* struct call with pending inputs       */
 	struct list trash;         /* objects to free from defer_tmr        */
+	struct list ivrl;          /* calls in the IVR                      */
+	struct tmr ivr_tmr;        /* 200 ms, while ivrl is not empty       */
 
 	uint64_t mono0;            /* tmr_jiffies() at start, ms            */
 	int64_t wall0;             /* wall clock at start, ms since epoch   */
@@ -80,7 +82,9 @@ void sipd_defer_kick(struct sipd *s);
  * returns non-zero, or returns 0 and fills *routep / *ptp. */
 struct invite_plan {
 	const struct center_did *did;  /* the number called                 */
-	const struct center_queue *queue; /* first queue                    */
+	const struct center_queue *queue; /* first queue, or NULL (IVR)     */
+	const char *menu;          /* IVR menu id, or NULL (queue)          */
+	enum center_lang lang;     /* caller's language for prompts         */
 	const char *skills;        /* extra call skills from the route      */
 	uint8_t pt;                /* chosen codec (0 PCMU, 8 PCMA)         */
 	uint8_t te_pt;             /* caller's telephone-event pt, or 0     */
@@ -92,6 +96,8 @@ int call_invite_plan(struct sipd *s, const struct sip_msg *msg,
 void call_incoming(const struct sip_msg *msg, void *arg);
 /* The engine's event handler. */
 void call_acd_event(const struct acd_event *ev, void *arg);
+/* Runs the IVR timeouts that are due (from the shared IVR tick). */
+void call_ivr_tick(struct sipd *s);
 /* Runs deferred engine inputs of calls. */
 void call_run_deferred(struct sipd *s);
 /* Ends every call (drain timeout, shutdown). */
