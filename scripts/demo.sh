@@ -32,3 +32,7 @@ echo
 echo
 ./build/plateau simulate --agents 14 --calls 100 --interval 1800 --aht 180 \
 	--target-time 20 --hours 200 --seed 1
+
+# The live server: plateau serve on the demo center, sipp agents and
+# callers on loopback, the call records read back from the store.
+./scripts/serve_demo.sh

@@ -2,7 +2,8 @@
 """sip_probe.py — raw SIP over UDP for the serve tests: bad datagrams, and
 the exact answers to wrong passwords versus unknown users.
 
-usage: sip_probe.py PORT malformed | register-compare REALM | options
+usage: sip_probe.py PORT malformed | register-compare REALM | options |
+       register-many REALM CONTACT_PORT N
 Prints one line per check and exits non-zero on the first failure."""
 import hashlib
 import os
@@ -131,6 +132,41 @@ def register_with(user, password, realm):
     return answer(s)
 
 
+def register_many(realm, contact_port, n):
+    """Registers positions p0..p{n-1} (passwords pw0..) with a contact on
+    127.0.0.1:contact_port: one phone (e.g. a sipp UAS) for all."""
+    for i in range(n):
+        user = "p%d" % i
+        s, callid = request("REGISTER", user=user)
+        a = answer(s)
+        nonce = re.search(r'nonce="([^"]+)"', a).group(1)
+        uri = "sip:%s@127.0.0.1:%d" % (user, PORT)
+        resp = digest(user, realm, "pw%d" % i, nonce, "REGISTER", uri)
+        auth = ('Authorization: Digest username="%s", realm="%s", '
+                'nonce="%s", uri="%s", response="%s", qop=auth, '
+                'nc=00000001, cnonce="cafe"\r\n' %
+                (user, realm, nonce, uri, resp))
+        extra = auth + "Expires: 3600\r\n"
+        lp = s.getsockname()[1]
+        msg = ("REGISTER sip:%s@127.0.0.1:%d SIP/2.0\r\n"
+               "Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bK%x\r\n"
+               "Max-Forwards: 70\r\n"
+               "From: <sip:%s@127.0.0.1>;tag=%x\r\n"
+               "To: <sip:%s@127.0.0.1>\r\n"
+               "Call-ID: %s\r\nCSeq: 2 REGISTER\r\n"
+               "Contact: <sip:%s@127.0.0.1:%d>\r\n%s"
+               "Content-Length: 0\r\n\r\n" %
+               (user, PORT, lp, random.getrandbits(48), user,
+                random.getrandbits(32), user, callid, user, contact_port,
+                extra)).encode()
+        s.sendto(msg, DST)
+        a = answer(s)
+        if not a.startswith("SIP/2.0 200"):
+            fail("register %s: %r" % (user, a.split("\r\n")[0]))
+    print("ok   %d positions registered at 127.0.0.1:%d" %
+          (n, contact_port))
+
+
 def shape(a):
     """The answer without what differs per request (tags, ids, Via)."""
     lines = a.split("\r\n")
@@ -165,6 +201,8 @@ if cmd == "malformed":
     malformed()
 elif cmd == "register-compare":
     register_compare(sys.argv[3])
+elif cmd == "register-many":
+    register_many(sys.argv[3], int(sys.argv[4]), int(sys.argv[5]))
 elif cmd == "options":
     good, rtt = options_ok()
     if not good:
