@@ -364,41 +364,6 @@ static int ha1_from_center(const char *user, uint8_t *ha1, void *arg)
 	return str_hex(ha1, 16, pos->sip_ha1);
 }
 
-/* Feeds the engine from the center: tenants, sites, positions, queues,
- * agents, memberships, in file order. The config module's center_apply()
- * does the same once it lands on main; this stays private until then. */
-static int engine_feed(const struct center *c, struct acd *acd)
-{
-	size_t i, j;
-	int err = 0;
-
-	for (i = 0; !err && i < c->n_tenants; i++)
-		err = acd_tenant_add(acd, c->tenants[i].id);
-	for (i = 0; !err && i < c->n_sites; i++)
-		err = acd_site_add(acd, c->sites[i].id);
-	for (i = 0; !err && i < c->n_positions; i++)
-		err = acd_position_add(acd, c->positions[i].id,
-				       c->positions[i].site);
-	for (i = 0; !err && i < c->n_queues; i++)
-		err = acd_queue_add(acd, &c->queues[i].acd);
-	for (i = 0; !err && i < c->n_agents; i++) {
-		struct acd_agent_conf ac;
-
-		ac.id = c->agents[i].id;
-		ac.tenant = c->agents[i].tenant;
-		ac.skills = c->agents[i].skills;
-		err = acd_agent_add(acd, &ac);
-	}
-	for (i = 0; !err && i < c->n_agents; i++) {
-		for (j = 0; !err && j < c->agents[i].n_members; j++)
-			err = acd_member_add(acd,
-					     c->agents[i].members[j].queue,
-					     c->agents[i].id,
-					     c->agents[i].members[j].weight);
-	}
-	return err;
-}
-
 /* Logs agents in at start: "AGENT@POSITION" items, space-separated. */
 static int logins_apply(struct sipd *s)
 {
@@ -583,7 +548,7 @@ int sipd_alloc(struct sipd **sp, const struct sipd_conf *conf,
 	err = acd_alloc(&s->acd, rand_u64(), call_acd_event, s);
 	if (err)
 		goto out;
-	err = engine_feed(conf->center, s->acd);
+	err = center_apply(conf->center, s->acd);
 	if (err) {
 		re_snprintf(s->errmsg, sizeof(s->errmsg), "config: %s",
 			    acd_errmsg(s->acd));
