@@ -32,7 +32,7 @@ FUZZERS   := $(FUZZ_SRCS:fuzz/%.c=build/fuzz/%)
 FOBJS     := $(LIB_SRCS:%.c=build/fobj/%.o)
 FUZZFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
 
-all: build/plateau build/unit build/media_relay build/prompts/.stamp
+all: build/plateau build/unit build/prompts/.stamp
 
 # Helper programs: tests/integration/NAME.c (driven by the scripts there)
 # and bench/NAME.c, each linked with the library into build/bin/NAME.
@@ -122,10 +122,6 @@ bench: all
 
 clean:
 	rm -rf build
-
-# The media relay test program (tests/integration/media_relay.sh).
-build/media_relay: tests/integration/media_relay_main.c $(OBJS)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 # Voice prompts (fr ar en de es) and the default hold music, synthesised
 # with espeak-ng and sox into build/prompts/ (docs/media.md).

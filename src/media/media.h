@@ -30,7 +30,8 @@
  * no reports are sent (that would need a timer per leg).
  *
  * Objects are libre mem objects; free them with mem_deref(). Freeing a
- * leg ends its bridge, player, recorder and listeners. Callbacks are
+ * leg ends its bridge, player, recorder and listeners. Free every leg,
+ * bridge, recorder and listener before the context. Callbacks are
  * called from the event loop; a handler may free the leg it is called
  * for only from the play-end handler (that is the last use of the leg in
  * that tick); otherwise defer with a 0 ms timer owned by the call.

@@ -26,9 +26,9 @@ val() { # key, file: the value of key=value
 }
 
 caps=/usr/share/sip-tester
-if [ ! -x build/media_relay ] || ! command -v sipp >/dev/null ||
+if [ ! -x build/bin/media_relay_main ] || ! command -v sipp >/dev/null ||
 	[ ! -f $caps/g711a.pcap ]; then
-	echo "FAIL build/media_relay, sipp or $caps missing"
+	echo "FAIL build/bin/media_relay_main, sipp or $caps missing"
 	echo "0 passed, 1 failed"
 	exit 1
 fi
@@ -41,7 +41,7 @@ for pt in 8 0; do
 	sipp_pid=$!
 	sleep 0.5
 	out=$work/out.$pt
-	timeout 60 build/media_relay $port $pt "$work/rec.$pt.wav" \
+	timeout 60 build/bin/media_relay_main $port $pt "$work/rec.$pt.wav" \
 		$caps/g711a.pcap $caps/dtmf_2833_1.pcap \
 		$caps/dtmf_2833_2.pcap $caps/dtmf_2833_pound.pcap \
 		>"$out" 2>&1
