@@ -88,6 +88,15 @@ fuzz: $(FUZZERS)
 # intermediates and rebuild them for every harness).
 .SECONDARY: $(FOBJS)
 
+# The acd harness and benchmark reuse the unit tests' driver and checker.
+ACD_DRV   := tests/unit/acd_driver.c tests/unit/acd_check.c
+build/fuzz/fuzz_acd: $(ACD_DRV:%.c=build/fobj/%.o)
+
+build/bin/acd_bench: bench/acd_bench.c $(OBJS) $(ACD_DRV:%.c=build/obj/%.o) \
+		$(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $(filter %.c %.o,$^) $(LDLIBS)
+
 build/plateau: build/obj/src/main.o $(OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
