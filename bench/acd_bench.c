@@ -233,7 +233,8 @@ struct point {
 struct params {
 	unsigned waiting;            /* backlog of waiting calls          */
 	unsigned long rounds;        /* rounds per point, at most         */
-	double seconds;              /* and at most this long             */
+	double seconds;              /* and at most this long, s          */
+	double fill_seconds;         /* building the backlog at most, s   */
 };
 
 static void center(struct world *w, unsigned agents)
@@ -289,7 +290,7 @@ static int run_engine(const struct params *pr, struct point *pt)
 			acd_agent_ready(e.acd, now, w.agent[a].id);
 	}
 	/* the backlog, bounded in time too */
-	deadline = now_ns() + 60e9;
+	deadline = now_ns() + pr->fill_seconds * 1e9;
 	while (waiting < pr->waiting && now_ns() < deadline) {
 		uint64_t call;
 
@@ -388,8 +389,9 @@ static void run_naive(const struct params *pr, struct point *pt)
 	if (!n.busy || !n.idle_since || !n.call_queue || !n.call_waiting
 	    || !n.call_enter || !conn_list)
 		goto out;
-	for (unsigned long k = 0; k < pr->waiting + w.n_agents && k < n.cap;
-	     k++) {
+	deadline = now_ns() + pr->fill_seconds * 1e9;
+	for (unsigned long k = 0; k < pr->waiting + w.n_agents && k < n.cap
+	     && now_ns() < deadline; k++) {
 		int a;
 
 		now++;
@@ -456,7 +458,7 @@ int main(int argc, char **argv)
 	unsigned agents[8] = {100, 300, 1000, 3000, 10000};
 	size_t n_agents = 5;
 	struct params pr = {.waiting = 50000, .rounds = 20000,
-			    .seconds = 3.0};
+			    .seconds = 3.0, .fill_seconds = 10.0};
 	struct point pts[8];
 	char *end;
 
@@ -465,6 +467,7 @@ int main(int argc, char **argv)
 			pr.waiting = 5000;
 			pr.rounds = 2000;
 			pr.seconds = 0.5;
+			pr.fill_seconds = 2.0;
 		}
 		else if (!strcmp(argv[i], "--agents") && i + 1 < argc) {
 			char *p = argv[++i];
@@ -501,8 +504,9 @@ int main(int argc, char **argv)
 		}
 	}
 	printf("acd routing decisions: 100 queues, 5 languages x 10 products,"
-	       " %u calls waiting, %lu rounds or %.1f s per point\n",
-	       pr.waiting, pr.rounds, pr.seconds);
+	       " %u calls waiting (built in %.0f s at most), %lu rounds or "
+	       "%.1f s per point\n", pr.waiting, pr.fill_seconds, pr.rounds,
+	       pr.seconds);
 	printf("%7s %8s | %9s %9s %9s %9s %11s | %9s %9s %9s %9s | %7s %7s\n",
 	       "agents", "waiting", "arr.med", "arr.p99", "rdy.med",
 	       "rdy.p99", "events/s", "nv.arr.md", "nv.arr.99", "nv.rdy.md",

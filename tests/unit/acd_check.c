@@ -140,21 +140,35 @@ bool chk_eligible(const struct chk *c, uint64_t id, unsigned a, acd_ms_t t)
 	return w_expr_ok(skills, ag) && w_expr_ok(&mc->extra, ag);
 }
 
-/* The join/leave-empty condition for a call at time t. */
-static bool empty_cond(const struct chk *c, uint64_t id,
-		       enum acd_empty_rule rule, acd_ms_t t)
+/* The agent that makes the join/leave-empty rule fail for a call at
+ * time t, or -1 if the rule holds (the call is refused / sent away). */
+static int empty_agent(const struct chk *c, uint64_t id,
+		       enum acd_empty_rule rule, acd_ms_t t,
+		       bool pending_paused)
 {
-	if (rule == ACD_EMPTY_ALLOW)
-		return false;
 	for (unsigned a = 0; a < c->w->n_agents; a++) {
+		const struct m_agent *ma = &c->agent[a];
+
 		if (!chk_eligible(c, id, a, t))
 			continue;
 		if (rule == ACD_EMPTY_NO_AGENTS)
-			return false;
-		if (c->agent[a].state != ACD_AGENT_PAUSED)
-			return false;
+			return (int)a;
+		if (ma->state != ACD_AGENT_PAUSED
+		    && !(pending_paused && ma->pending_pause))
+			return (int)a;
 	}
-	return true;
+	return -1;
+}
+
+/* Does the rule hold? Whether an agent whose pause waits for the end of
+ * a call counts as paused is left open by the contract: `must` says it
+ * does not (the rule surely holds), otherwise it does (may hold). */
+static bool empty_cond(const struct chk *c, uint64_t id,
+		       enum acd_empty_rule rule, acd_ms_t t, bool must)
+{
+	if (rule == ACD_EMPTY_ALLOW)
+		return false;
+	return empty_agent(c, id, rule, t, !must) < 0;
 }
 
 /* =====================================================================
@@ -366,7 +380,12 @@ static void copy_str(char *dst, size_t size, const char *src)
 		dst[1] = '\0';
 		return;
 	}
-	snprintf(dst, size, "%s", src);
+	size_t n = strlen(src);
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
 }
 
 static void snap_agent(struct chk *c, unsigned a, struct s_agent *s)
@@ -664,6 +683,13 @@ static void ev_offer(struct chk *c, const struct acd_event *ev,
 				continue;
 			if (!chk_eligible(c, i, (unsigned)a, ev->time))
 				continue;
+			/* known bug 2 (acd-bugs.md): timers of the same ms
+			 * interleaved with routing */
+			if ((c->known_bugs & KB_SAME_MS_TIMERS)
+			    && (o->enter == mc->enter
+				|| !chk_eligible(c, i, (unsigned)a,
+						 ev->time - 1)))
+				continue;
 			fail(c, "agent %s offered call %" PRIu64 " (prio %d, "
 			     "entered %" PRId64 ") before waiting call %zu "
 			     "(prio %d, entered %" PRId64 ")", ev->agent,
@@ -697,6 +723,7 @@ static void ev_exit(struct chk *c, const struct acd_event *ev,
 			fail(c, "exit(empty) from %s, which allows empty",
 			     q->id);
 		mc->exit_empty = true;
+		mc->exit_time = ev->time;
 		break;
 	case ACD_EXIT_FULL:
 		for (size_t k = 0; k < c->n_live; k++) {
@@ -758,6 +785,9 @@ static void ev_agent_state(struct chk *c, const struct acd_event *ev, int a)
 	}
 	ma->state = ev->state;
 	ma->since = ev->time;
+	if (ev->state == ACD_AGENT_PAUSED || ev->state == ACD_AGENT_READY
+	    || ev->state == ACD_AGENT_LOGGED_OUT)
+		ma->pending_pause = false;
 	if (ev->state == ACD_AGENT_LOGGED_OUT) {
 		ma->pos = -1;
 		return;
@@ -1103,7 +1133,9 @@ static void check_queues(struct chk *c)
 			if (is_member(c, q, a))
 				by_state[c->agent[a].state]++;
 		}
-		if ((c->checks & CHK_EMPTY) && wqq->conf.max_len
+		if ((c->checks & CHK_MAXLEN)
+		    && !(c->known_bugs & KB_MAXLEN_RINGING)
+		    && wqq->conf.max_len
 		    && st.waiting > wqq->conf.max_len)
 			fail(c, "%s: %u waiting, max_len %u", wqq->id,
 			     st.waiting, wqq->conf.max_len);
@@ -1244,19 +1276,26 @@ static bool check_call(struct chk *c, uint64_t i, acd_ms_t now,
 		}
 	}
 	if ((c->checks & CHK_EMPTY)
-	    && empty_cond(c, i, q->conf.leave_empty, now))
+	    && empty_cond(c, i, q->conf.leave_empty, now, true))
 		fail(c, "call %" PRIu64 " waits in %s, whose leave-empty rule "
 		     "%d holds", i, q->id, (int)q->conf.leave_empty);
 empty:
 	if ((c->checks & CHK_EMPTY) && mc->fresh && !mc->ended
-	    && empty_cond(c, i, q->conf.join_empty, mc->enter))
+	    && empty_cond(c, i, q->conf.join_empty, mc->enter, true))
 		fail(c, "call %" PRIu64 " joined %s, whose join-empty rule %d "
 		     "holds", i, q->id, (int)q->conf.join_empty);
 	if ((c->checks & CHK_EMPTY) && mc->exit_empty
-	    && !empty_cond(c, i, q->conf.join_empty, now)
-	    && !empty_cond(c, i, q->conf.leave_empty, now))
-		fail(c, "call %" PRIu64 " left %s as empty, but agents are "
-		     "there", i, q->id);
+	    && !empty_cond(c, i, q->conf.join_empty, mc->exit_time, false)
+	    && !empty_cond(c, i, q->conf.leave_empty, mc->exit_time,
+			   false))
+		fail(c, "call %" PRIu64 " left %s as empty (rules %d/%d) at %"
+		     PRId64 ", but %s is %s", i, q->id, q->conf.join_empty,
+		     q->conf.leave_empty, mc->exit_time,
+		     c->w->agent[empty_agent(c, i, q->conf.leave_empty,
+					     mc->exit_time, true)].id,
+		     acd_agent_state_name(c->agent[empty_agent(
+			     c, i, q->conf.leave_empty, mc->exit_time,
+			     true)].state));
 	mc->fresh = false;
 	mc->exit_empty = false;
 	return keep;
@@ -1365,10 +1404,21 @@ void chk_begin(struct chk *c, const struct drv_input *in)
 	c->ev_in_input = 0;
 	c->prev_state = in->agent >= 0 ? c->agent[in->agent].state
 				       : ACD_AGENT_LOGGED_OUT;
+	/* no clock: events may carry the engine's latest now */
 	if (c->in.op == OP_MEMBER_ADD || c->in.op == OP_MEMBER_REMOVE)
-		c->in.now = c->last_now;
+		c->in.now = c->clock;
 	if (c->expect != EXPECT_OK && (c->checks & CHK_UNCHANGED))
 		snap_take(c);
+	/* a membership change may route at once: the model has it from
+	 * the start, and gives it back if the input fails */
+	c->member_was = -1;
+	if ((in->op == OP_MEMBER_ADD || in->op == OP_MEMBER_REMOVE)
+	    && in->queue >= 0 && in->agent >= 0) {
+		c->member_ix = (size_t)in->queue * c->w->n_agents
+			       + (size_t)in->agent;
+		c->member_was = c->member[c->member_ix];
+		c->member[c->member_ix] = in->op == OP_MEMBER_ADD;
+	}
 }
 
 void chk_end(struct chk *c, int rc, uint64_t call)
@@ -1395,28 +1445,37 @@ void chk_end(struct chk *c, int rc, uint64_t call)
 			fail(c, "returned %d with an empty acd_errmsg", rc);
 		if (c->expect != EXPECT_OK && (c->checks & CHK_UNCHANGED))
 			snap_compare(c);
-		/* the engine's clock did not move either */
+		/* the engine's clock did not move either; the driver's
+		 * did and never goes back */
+		if (timed && in->now > c->clock)
+			c->clock = in->now;
+		if (c->member_was >= 0)
+			c->member[c->member_ix] = (uint8_t)c->member_was;
 		return;
 	}
-	if (in->op == OP_MEMBER_ADD)
-		c->member[(size_t)in->queue * c->w->n_agents + in->agent] = 1;
-	if (in->op == OP_MEMBER_REMOVE)
-		c->member[(size_t)in->queue * c->w->n_agents + in->agent] = 0;
+	if (in->op == OP_PAUSE && in->agent >= 0
+	    && (c->agent[in->agent].state == ACD_AGENT_ON_CALL
+		|| c->agent[in->agent].state == ACD_AGENT_WRAP_UP))
+		c->agent[in->agent].pending_pause = true;
 	check_effect(c, call);
-	check_agents(c);
-	check_queues(c);
 	if (timed) {
+		check_agents(c);
+		check_queues(c);
 		check_calls(c, in->now);
 	}
 	else {
-		/* a membership change without a clock: routing may wait
-		 * for the next timed input */
+		/* a membership change without a clock: timers and routing
+		 * may wait for the next timed input */
 		unsigned saved = c->checks;
 
-		c->checks &= ~(CHK_WORK | CHK_EMPTY);
-		check_calls(c, c->last_now);
+		c->checks &= ~(CHK_WORK | CHK_EMPTY | CHK_TIMERS);
+		check_agents(c);
+		check_queues(c);
+		check_calls(c, c->clock);
 		c->checks = saved;
 	}
 	if (timed && in->now > c->last_now)
 		c->last_now = in->now;
+	if (timed && in->now > c->clock)
+		c->clock = in->now;
 }

@@ -358,6 +358,55 @@ int world_load(const struct world *w, struct acd *acd)
 	return 0;
 }
 
+void world_print(FILE *f, const struct world *w)
+{
+	fprintf(f, "center: %u tenants, %u sites\n", w->n_tenants,
+		w->n_sites);
+	for (unsigned p = 0; p < w->n_pos; p++)
+		fprintf(f, "  position %s site %s\n", w->pos[p].id,
+			w->site_id[w->pos[p].site]);
+	for (unsigned q = 0; q < w->n_queues; q++) {
+		const struct acd_queue_conf *cf = &w->queue[q].conf;
+
+		fprintf(f, "  queue %s tenant %s %s skills \"%s\" sites \"%s\" "
+			"prio %d ring %lld wrapup %lld max_wait %lld max_len "
+			"%u join %d leave %d max_no_answer %u announce %lld\n",
+			cf->id, cf->tenant, acd_strategy_name(cf->strategy),
+			cf->skills ? cf->skills : "",
+			cf->sites ? cf->sites : "", cf->priority,
+			(long long)cf->ring_timeout_ms,
+			(long long)cf->wrapup_ms, (long long)cf->max_wait_ms,
+			cf->max_len, (int)cf->join_empty,
+			(int)cf->leave_empty, cf->max_no_answer,
+			(long long)cf->announce_ms);
+		for (size_t i = 0; i < cf->n_widen; i++)
+			fprintf(f, "    widen after %lld skills \"%s\" "
+				"add_queue %s add_site %s\n",
+				(long long)cf->widen[i].after_ms,
+				cf->widen[i].skills ? cf->widen[i].skills
+						    : "(keep)",
+				cf->widen[i].add_queue
+					? cf->widen[i].add_queue : "-",
+				cf->widen[i].add_site
+					? cf->widen[i].add_site : "-");
+	}
+	for (unsigned a = 0; a < w->n_agents; a++) {
+		fprintf(f, "  agent %s tenant %s skills \"%s\" member of",
+			w->agent[a].id,
+			w->agent[a].tenant >= 0
+				? w->tenant_id[w->agent[a].tenant] : "(any)",
+			w->agent[a].skills_str);
+		for (unsigned q = 0; q < w->n_queues; q++) {
+			size_t i = (size_t)q * w->n_agents + a;
+
+			if (w->member[i])
+				fprintf(f, " %s(w%u)", w->queue[q].id,
+					w->weight[i]);
+		}
+		fprintf(f, "\n");
+	}
+}
+
 /* =====================================================================
  * Inputs
  * =================================================================== */
@@ -602,23 +651,23 @@ static uint64_t pick_call(struct src *s, const struct chk *c, unsigned mode,
 		return c->next_id + take(s, 3);
 	if (mode < 30 || c->n_call <= 1)
 		return 1 + take(s, (unsigned)(c->n_call > 1 ? c->n_call : 2));
-	for (size_t i = 1; i < c->n_call; i++) {
-		const struct m_call *mc = &c->call[i];
+	for (size_t j = 0; j < c->n_live; j++) {
+		const struct m_call *mc = &c->call[c->live[j]];
 
-		if (mc->exists && !mc->ended
+		if (!mc->ended
 		    && (want_conn < 0 || mc->connected == (want_conn > 0)))
 			n++;
 	}
 	if (!n)
 		return 1 + take(s, (unsigned)c->n_call);
 	k = take(s, n);
-	for (size_t i = 1; i < c->n_call; i++) {
-		const struct m_call *mc = &c->call[i];
+	for (size_t j = 0; j < c->n_live; j++) {
+		const struct m_call *mc = &c->call[c->live[j]];
 
-		if (mc->exists && !mc->ended
+		if (!mc->ended
 		    && (want_conn < 0 || mc->connected == (want_conn > 0))
 		    && k-- == 0)
-			return i;
+			return c->live[j];
 	}
 	return 0;
 }
@@ -652,15 +701,15 @@ static bool decode(struct src *s, const struct chk *c, struct drv_input *in)
 		break;
 	case 6:
 		dl = acd_next_deadline(c->acd);
-		dt = dl != ACD_NEVER && dl > c->last_now
-			     ? dl - c->last_now - 1 + (acd_ms_t)take(s, 3)
+		dt = dl != ACD_NEVER && dl > c->clock
+			     ? dl - c->clock - 1 + (acd_ms_t)take(s, 3)
 			     : 0;
 		break;
 	default:
 		dt = 1000 * (acd_ms_t)take(s, 90);
 		break;
 	}
-	in->now = c->last_now + dt;
+	in->now = c->clock + dt;
 	mode = take(s, 256);
 	switch (in->op) {
 	case OP_LOGIN:
@@ -746,10 +795,51 @@ static const char *nz(const char *s)
 	return s ? s : "-";
 }
 
+static void hash_bytes(uint64_t *h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i < n; i++) {
+		*h ^= b[i];
+		*h *= 0x100000001b3ULL;
+	}
+}
+
+static void hash_str(uint64_t *h, const char *s)
+{
+	hash_bytes(h, s ? s : "", s ? strlen(s) + 1 : 1);
+}
+
+/* Without a text log, the fields are hashed as they are: cheaper. */
+static void hash_event(uint64_t *h, const struct acd_event *ev)
+{
+	int64_t v[] = {ev->type, ev->time, (int64_t)ev->call, ev->priority,
+		       ev->wait_ms, ev->exit_reason, ev->key, ev->ended_by,
+		       ev->talk_ms, ev->state, ev->old_state, ev->widen_step,
+		       ev->position_in_line, ev->expected_wait_ms};
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		*h ^= (uint64_t)v[i];
+		*h *= 0x100000001b3ULL;
+	}
+	hash_str(h, ev->tenant);
+	hash_str(h, ev->queue);
+	hash_str(h, ev->agent);
+	hash_str(h, ev->to_queue);
+	hash_str(h, ev->reason);
+	hash_str(h, ev->position);
+	hash_str(h, ev->site);
+}
+
 static void log_event(struct run *r, const struct acd_event *ev)
 {
 	char line[512];
 	int n;
+
+	if (!r->o->keep_log && !r->o->trace) {
+		hash_event(&r->res->log_hash, ev);
+		return;
+	}
 
 	n = snprintf(line, sizeof(line),
 		     "%" PRId64 " %s c=%" PRIu64 " t=%s q=%s a=%s p=%d w=%"
@@ -769,10 +859,7 @@ static void log_event(struct run *r, const struct acd_event *ev)
 		n = sizeof(line) - 1;
 	if (r->o->trace)
 		fprintf(r->o->trace, "    %s", line);
-	for (int i = 0; i < n; i++) {
-		r->res->log_hash ^= (uint8_t)line[i];
-		r->res->log_hash *= 0x100000001b3ULL;
-	}
+	hash_bytes(&r->res->log_hash, line, (size_t)n);
 	if (!r->o->keep_log)
 		return;
 	if (r->res->log_len + (size_t)n + 1 > r->log_cap) {
@@ -871,7 +958,10 @@ int drv_run(const uint8_t *data, size_t len, const struct drv_opts *opts,
 		goto out;
 	r.chk.checks = opts->checks ? opts->checks : CHK_ALL;
 	r.chk.exempt_refused = opts->exempt_refused;
+	r.chk.known_bugs = opts->known_bugs;
 	r.chk.trace = opts->trace;
+	if (opts->trace)
+		world_print(opts->trace, &w);
 	err = world_load(&w, acd);
 	if (err) {
 		snprintf(res->first, sizeof(res->first),
@@ -884,6 +974,7 @@ int drv_run(const uint8_t *data, size_t len, const struct drv_opts *opts,
 	s.len = len;
 	s.pos = len < 8 ? len : 8;
 	r.chk.last_now = 1000;
+	r.chk.clock = 1000;
 	for (;;) {
 		struct drv_input in;
 		acd_ms_t dl;

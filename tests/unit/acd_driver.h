@@ -62,7 +62,7 @@ struct w_agent {
 	char id[W_ID];                   /* "a7"                          */
 	int tenant;                      /* tenant index, -1 = any        */
 	uint8_t level[W_NSKILL];         /* 0 = lacks the skill, else 1..5*/
-	char skills_str[200];            /* "lang:fr=5 product:fibre=2"   */
+	char skills_str[320];            /* "lang:fr=5 product:fibre=2"   */
 };
 
 struct w_pos {
@@ -110,6 +110,8 @@ bool w_expr_ok(const struct w_expr *e, const struct w_agent *ag);
 /* Generates a center from seed (deterministic). On error nothing to free.*/
 int world_gen(struct world *w, uint64_t seed, const struct w_sizes *sz);
 void world_free(struct world *w);
+/* Prints the center, for bug reports. */
+void world_print(FILE *f, const struct world *w);
 /* Declares the world to the engine: tenants, sites, positions, queues,
  * agents and memberships. Returns the first error. */
 int world_load(const struct world *w, struct acd *acd);
@@ -170,8 +172,18 @@ enum {
 	CHK_STATS      = 1u << 5,   /* queue stats vs events             */
 	CHK_INFO       = 1u << 6,   /* agent/call info vs model          */
 	CHK_TIMERS     = 1u << 7,   /* timer events at their due time    */
-	CHK_EMPTY      = 1u << 8,   /* join/leave-empty, max-len         */
-	CHK_ALL        = 0x1ffu
+	CHK_EMPTY      = 1u << 8,   /* join/leave-empty rules            */
+	CHK_MAXLEN     = 1u << 9,   /* never more than max_len waiting   */
+	CHK_ALL        = 0x3ffu
+};
+
+/* Engine bugs known and reported (/work/acd-bugs.md) that the checker
+ * can be told to tolerate, one by one, until they are fixed. */
+enum {
+	KB_MAXLEN_RINGING = 1u << 0, /* 1: ringing calls not counted in
+					max_len                        */
+	KB_SAME_MS_TIMERS = 1u << 1, /* 2: same-ms timers interleaved with
+					routing (FIFO/priority ties)   */
 };
 
 /* The model of one call, indexed by id. */
@@ -181,6 +193,7 @@ struct m_call {
 	bool in_transfer;            /* TRANSFER seen, CALL_ENTER due     */
 	bool fresh;                  /* entered during the current input  */
 	bool exit_empty;             /* ended by EXIT(empty) this input   */
+	acd_ms_t exit_time;          /* when, ms                          */
 	unsigned queue;              /* current queue index               */
 	int prio;                    /* call priority given at arrival    */
 	struct w_expr extra;         /* extra skills given at arrival     */
@@ -205,6 +218,7 @@ struct m_agent {
 	uint64_t call;               /* connected call or 0               */
 	unsigned call_queue;         /* queue the call was answered in    */
 	acd_ms_t wrap_due;           /* end of wrap-up by its timer, or -1*/
+	bool pending_pause;          /* paused on a call / in wrap-up     */
 	uint64_t answered;           /* CONNECT events                    */
 	acd_ms_t talk;               /* talk_ms summed over COMPLETE      */
 	acd_ms_t talk_xfer;          /* talk ended by TRANSFER, ms        */
@@ -227,6 +241,7 @@ struct chk {
 	unsigned checks;             /* CHK_* enabled                     */
 	bool exempt_refused;         /* an agent that declined a call need
 				        not be offered it again          */
+	unsigned known_bugs;         /* KB_* tolerated                    */
 	struct m_call *call;         /* [n_call], index = call id         */
 	size_t n_call;               /* ids 0..n_call-1 (0 unused)        */
 	size_t cap_call;             /* allocated                         */
@@ -244,9 +259,13 @@ struct chk {
 	enum drv_expect expect;      /* its expectation                   */
 	bool in_input;               /* between begin and end             */
 	unsigned ev_in_input;        /* events seen during it             */
-	acd_ms_t last_now;           /* now of the previous input         */
+	acd_ms_t last_now;           /* now of the last successful input  */
+	acd_ms_t clock;              /* the driver's clock: the latest now
+				        given, failed inputs included    */
 	acd_ms_t last_time;          /* time of the last event            */
 	enum acd_agent_state prev_state; /* the input's agent, before it */
+	size_t member_ix;            /* membership the input changes      */
+	int member_was;              /* its value before, -1 if none      */
 	struct chk_snap *snap;       /* before a possibly failing input   */
 	/* results */
 	unsigned long n_inputs;      /* inputs run                        */
@@ -277,6 +296,7 @@ struct drv_opts {
 	unsigned max_inputs;         /* stop after this many, 0 = no limit*/
 	unsigned checks;             /* CHK_*; 0 = CHK_ALL                */
 	bool exempt_refused;         /* see struct chk                    */
+	unsigned known_bugs;         /* KB_* tolerated                    */
 	bool keep_log;               /* keep the text event log           */
 	bool stop_on_violation;      /* stop at the first failure         */
 	FILE *trace;                 /* inputs and failures, or NULL      */
