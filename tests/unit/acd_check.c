@@ -220,17 +220,26 @@ int chk_init(struct chk *c, const struct world *w, struct acd *acd)
 	c->agent = calloc(w->n_agents, sizeof(*c->agent));
 	c->queue = calloc(w->n_queues, sizeof(*c->queue));
 	c->member = malloc(nm ? nm : 1);
+	c->member_ord = malloc((nm ? nm : 1) * sizeof(*c->member_ord));
+	c->q_answered = calloc(nm ? nm : 1, sizeof(*c->q_answered));
+	c->q_talk = calloc(nm ? nm : 1, sizeof(*c->q_talk));
+	c->q_talk_xfer = calloc(nm ? nm : 1, sizeof(*c->q_talk_xfer));
 	c->snap = calloc(1, sizeof(*c->snap));
 	if (c->snap) {
 		c->snap->agent = calloc(w->n_agents, sizeof(struct s_agent));
 		c->snap->queue = calloc(w->n_queues, sizeof(struct s_queue));
 	}
-	if (!c->agent || !c->queue || !c->member || !c->snap
+	if (!c->agent || !c->queue || !c->member || !c->member_ord
+	    || !c->q_answered || !c->q_talk || !c->q_talk_xfer || !c->snap
 	    || !c->snap->agent || !c->snap->queue) {
 		chk_reset(c);
 		return ENOMEM;
 	}
 	memcpy(c->member, w->member, nm);
+	/* world_load adds members queue by queue, agents in index order */
+	for (size_t i = 0; i < nm; i++)
+		c->member_ord[i] = (uint32_t)(i % w->n_agents);
+	c->ord_next = w->n_agents;
 	for (unsigned a = 0; a < w->n_agents; a++) {
 		c->agent[a].pos = -1;
 		c->agent[a].wrap_due = -1;
@@ -252,6 +261,13 @@ void chk_reset(struct chk *c)
 	free(c->agent);
 	free(c->queue);
 	free(c->member);
+	free(c->member_ord);
+	free(c->q_answered);
+	free(c->q_talk);
+	free(c->q_talk_xfer);
+	c->member_ord = NULL;
+	c->q_answered = NULL;
+	c->q_talk = c->q_talk_xfer = NULL;
 	c->snap = NULL;
 	c->call = NULL;
 	c->agent = NULL;
@@ -560,6 +576,7 @@ static void offer_end(struct chk *c, const struct acd_event *ev, int a)
 		return;
 	}
 	ma->offer = 0;
+	ma->last_stop = ev->type == ACD_EV_OFFER_STOP;
 	if (ev->call < c->n_call && c->call[ev->call].n_ring)
 		c->call[ev->call].n_ring--;
 	if (ev->type != ACD_EV_OFFER_STOP && ev->call < c->n_call && a < 64)
@@ -629,6 +646,123 @@ static void ev_enter(struct chk *c, const struct acd_event *ev, int q)
 	c->queue[q].entered++;
 }
 
+/* The required skills of a call at time t, and whether a widening step
+ * added another queue's members by then. */
+static void call_reqs(const struct chk *c, const struct m_call *mc,
+		      acd_ms_t t, struct w_expr *req, bool *added)
+{
+	const struct w_queue *q = wq(c, mc->queue);
+	const struct w_expr *skills = &q->skills;
+
+	*added = false;
+	for (unsigned i = 0; i < q->n_widen; i++) {
+		if (mc->enter + q->widen[i].after_ms > t)
+			break;
+		if (q->widen[i].has_skills)
+			skills = &q->widen[i].skills;
+		if (q->widen[i].add_queue >= 0)
+			*added = true;
+	}
+	*req = *skills;
+	for (unsigned i = 0; i < mc->extra.n && req->n < W_MAX_TERMS; i++) {
+		req->skill[req->n] = mc->extra.skill[i];
+		req->level[req->n] = mc->extra.level[i];
+		req->n++;
+	}
+}
+
+/* Does b beat a for the queue's strategy, whatever reading of the
+ * contract the engine took? Ties never beat. */
+static bool beats(const struct chk *c, const struct m_call *mc,
+		  const struct w_expr *req, bool added, unsigned b,
+		  unsigned a)
+{
+	const struct m_agent *ma = &c->agent[a], *mb = &c->agent[b];
+	size_t na = c->w->n_agents, q = mc->queue;
+
+	switch (wq(c, mc->queue)->conf.strategy) {
+	case ACD_STRATEGY_LONGEST_IDLE:
+		/* idle since the last READY, since before any offer, or
+		 * since before an offer withdrawn (stop) but not one let
+		 * ring out: b beats a only under every reading */
+		return mb->since < ma->since && mb->idle_from < ma->idle_from
+		       && mb->idle_stop < ma->idle_stop;
+	case ACD_STRATEGY_LINEAR:
+		if (added || !is_member(c, mc->queue, a)
+		    || !is_member(c, mc->queue, b))
+			return false;
+		return c->member_ord[q * na + b] < c->member_ord[q * na + a];
+	case ACD_STRATEGY_FEWEST_CALLS:
+		/* counted overall or in this queue: both must agree */
+		return mb->answered < ma->answered
+		       && c->q_answered[q * na + b] < c->q_answered[q * na + a];
+	case ACD_STRATEGY_LEAST_TALK_TIME:
+		/* overall or in this queue, transfers counted or not */
+		return mb->talk < ma->talk
+		       && mb->talk + mb->talk_xfer < ma->talk + ma->talk_xfer
+		       && c->q_talk[q * na + b] < c->q_talk[q * na + a]
+		       && c->q_talk[q * na + b] + c->q_talk_xfer[q * na + b]
+				  < c->q_talk[q * na + a]
+					    + c->q_talk_xfer[q * na + a];
+	case ACD_STRATEGY_BEST_SKILL: {
+		/* b at least as skilled in every required skill, more in
+		 * one: whatever the sum or order, b is better */
+		const struct w_agent *wa = &c->w->agent[a];
+		const struct w_agent *wb = &c->w->agent[b];
+		bool more = false;
+
+		for (unsigned i = 0; i < req->n; i++) {
+			unsigned k = req->skill[i];
+
+			if (wb->level[k] < wa->level[k])
+				return false;
+			if (wb->level[k] > wa->level[k])
+				more = true;
+		}
+		return more;
+	}
+	default:
+		return false;
+	}
+}
+
+static void check_strategy(struct chk *c, const struct acd_event *ev,
+			   const struct m_call *mc, unsigned a)
+{
+	struct w_expr req;
+	bool added;
+
+	call_reqs(c, mc, ev->time, &req, &added);
+	for (unsigned b = 0; b < c->w->n_agents; b++) {
+		const struct m_agent *mb = &c->agent[b];
+
+		if (b == a || mb->state != ACD_AGENT_READY || mb->offer
+		    || mb->call || !chk_eligible(c, ev->call, b, ev->time))
+			continue;
+		if (!beats(c, mc, &req, added, b, a))
+			continue;
+		/* known bug 2: b freed or made eligible by a timer of this
+		 * same ms, which the engine ran after routing */
+		if ((c->known_bugs & KB_SAME_MS_TIMERS)
+		    && (mb->since == ev->time
+			|| !chk_eligible(c, ev->call, b, ev->time - 1)))
+			continue;
+		size_t ia = (size_t)mc->queue * c->w->n_agents + a;
+		size_t ib = (size_t)mc->queue * c->w->n_agents + b;
+
+		fail(c, "%s queue %s offered call %" PRIu64 " to %s, but %s "
+		     "comes first (since %" PRId64 "/%" PRId64 ", calls %"
+		     PRIu64 "/%" PRIu64 ", talk %" PRId64 "/%" PRId64
+		     ", in queue %" PRId64 "/%" PRId64 ")", acd_strategy_name(
+			     wq(c, mc->queue)->conf.strategy),
+		     wq(c, mc->queue)->id, ev->call, ev->agent,
+		     c->w->agent[b].id, c->agent[a].since, mb->since,
+		     c->agent[a].answered, mb->answered, c->agent[a].talk,
+		     mb->talk, c->q_talk[ia], c->q_talk[ib]);
+		return;
+	}
+}
+
 static void ev_offer(struct chk *c, const struct acd_event *ev,
 		     struct m_call *mc, int a)
 {
@@ -660,6 +794,12 @@ static void ev_offer(struct chk *c, const struct acd_event *ev,
 	if (q->conf.strategy != ACD_STRATEGY_RING_ALL && mc->n_ring)
 		fail(c, "call %" PRIu64 " of %s queue %s rings two agents",
 		     ev->call, acd_strategy_name(q->conf.strategy), q->id);
+	if (c->checks & CHK_STRATEGY)
+		check_strategy(c, ev, mc, (unsigned)a);
+	if (q->conf.strategy == ACD_STRATEGY_RING_ALL) {
+		mc->ring_all_in = c->n_inputs + 1;
+		mc->ring_all_t = ev->time;
+	}
 	if (c->checks & CHK_FIFO) {
 		int p = eff_prio(c, mc);
 
@@ -783,6 +923,11 @@ static void ev_agent_state(struct chk *c, const struct acd_event *ev, int a)
 		else
 			ma->pos = c->in.pos;
 	}
+	if (ev->state == ACD_AGENT_READY && ma->state != ACD_AGENT_OFFERED)
+		ma->idle_from = ev->time;
+	if (ev->state == ACD_AGENT_READY
+	    && !(ma->state == ACD_AGENT_OFFERED && ma->last_stop))
+		ma->idle_stop = ev->time;
 	ma->state = ev->state;
 	ma->since = ev->time;
 	if (ev->state == ACD_AGENT_PAUSED || ev->state == ACD_AGENT_READY
@@ -919,6 +1064,7 @@ void chk_event(struct chk *c, const struct acd_event *ev)
 		c->agent[a].call = ev->call;
 		c->agent[a].call_queue = mc->queue;
 		c->agent[a].answered++;
+		c->q_answered[(size_t)mc->queue * c->w->n_agents + a]++;
 		mc->connected = true;
 		mc->agent = a;
 		mc->connect_time = ev->time;
@@ -969,6 +1115,8 @@ void chk_event(struct chk *c, const struct acd_event *ev)
 
 			ma->call = 0;
 			ma->talk += ev->talk_ms;
+			c->q_talk[(size_t)ma->call_queue * c->w->n_agents
+				  + (size_t)mc->agent] += ev->talk_ms;
 			ma->wrap_due = ev->time
 				       + wq(c, ma->call_queue)->conf.wrapup_ms;
 		}
@@ -989,6 +1137,9 @@ void chk_event(struct chk *c, const struct acd_event *ev)
 
 			ma->call = 0;
 			ma->talk_xfer += ev->time - mc->connect_time;
+			c->q_talk_xfer[(size_t)ma->call_queue * c->w->n_agents
+				       + (size_t)mc->agent] +=
+				ev->time - mc->connect_time;
 			ma->wrap_due = ev->time
 				       + wq(c, ma->call_queue)->conf.wrapup_ms;
 		}
@@ -1238,6 +1389,31 @@ static bool check_call(struct chk *c, uint64_t i, acd_ms_t now,
 				     eff_prio(c, mc), mc->enter);
 		}
 	}
+	if ((c->checks & CHK_STRATEGY) && mc->n_ring && !mc->connected
+	    && q->conf.strategy == ACD_STRATEGY_RING_ALL
+	    && mc->ring_all_in == c->n_inputs) {
+		/* ring-all: every eligible ready agent rings at once */
+		for (unsigned a = 0; a < c->w->n_agents; a++) {
+			/* one that just let it ring out may sit out */
+			if (a < 64 && (mc->refused & (1ull << a)))
+				continue;
+			acd_ms_t t = mc->ring_all_t;
+
+			/* ready and eligible when it started ringing (agents
+			 * freed or made eligible later may or may not join) */
+			if (c->agent[a].since > t
+			    || ((c->known_bugs & KB_SAME_MS_TIMERS)
+				&& c->agent[a].since == t))
+				continue;
+			if (c->agent[a].state == ACD_AGENT_READY
+			    && chk_eligible(c, i, a, t)) {
+				fail(c, "ring-all call %" PRIu64 " does not "
+				     "ring ready eligible agent %s", i,
+				     c->w->agent[a].id);
+				break;
+			}
+		}
+	}
 	if (!waiting(mc))
 		goto empty;
 	/* deadlines of a waiting call */
@@ -1286,8 +1462,11 @@ empty:
 		     "holds", i, q->id, (int)q->conf.join_empty);
 	if ((c->checks & CHK_EMPTY) && mc->exit_empty
 	    && !empty_cond(c, i, q->conf.join_empty, mc->exit_time, false)
-	    && !empty_cond(c, i, q->conf.leave_empty, mc->exit_time,
-			   false))
+	    && !empty_cond(c, i, q->conf.leave_empty, mc->exit_time, false)
+	    /* known bug 2: a widening due at the same ms ran after */
+	    && !((c->known_bugs & KB_SAME_MS_TIMERS)
+		 && empty_cond(c, i, q->conf.leave_empty, mc->exit_time - 1,
+			       false)))
 		fail(c, "call %" PRIu64 " left %s as empty (rules %d/%d) at %"
 		     PRId64 ", but %s is %s", i, q->id, q->conf.join_empty,
 		     q->conf.leave_empty, mc->exit_time,
@@ -1418,6 +1597,9 @@ void chk_begin(struct chk *c, const struct drv_input *in)
 			       + (size_t)in->agent;
 		c->member_was = c->member[c->member_ix];
 		c->member[c->member_ix] = in->op == OP_MEMBER_ADD;
+		c->ord_was = c->member_ord[c->member_ix];
+		if (in->op == OP_MEMBER_ADD)
+			c->member_ord[c->member_ix] = c->ord_next++;
 	}
 }
 
@@ -1449,8 +1631,10 @@ void chk_end(struct chk *c, int rc, uint64_t call)
 		 * did and never goes back */
 		if (timed && in->now > c->clock)
 			c->clock = in->now;
-		if (c->member_was >= 0)
+		if (c->member_was >= 0) {
 			c->member[c->member_ix] = (uint8_t)c->member_was;
+			c->member_ord[c->member_ix] = c->ord_was;
+		}
 		return;
 	}
 	if (in->op == OP_PAUSE && in->agent >= 0

@@ -174,7 +174,8 @@ enum {
 	CHK_TIMERS     = 1u << 7,   /* timer events at their due time    */
 	CHK_EMPTY      = 1u << 8,   /* join/leave-empty rules            */
 	CHK_MAXLEN     = 1u << 9,   /* never more than max_len waiting   */
-	CHK_ALL        = 0x3ffu
+	CHK_STRATEGY   = 1u << 10,  /* the queue's strategy picks agents */
+	CHK_ALL        = 0x7ffu
 };
 
 /* Engine bugs known and reported (/work/acd-bugs.md) that the checker
@@ -194,6 +195,8 @@ struct m_call {
 	bool fresh;                  /* entered during the current input  */
 	bool exit_empty;             /* ended by EXIT(empty) this input   */
 	acd_ms_t exit_time;          /* when, ms                          */
+	unsigned long ring_all_in;   /* input of its last ring-all offer  */
+	acd_ms_t ring_all_t;         /* and its time, ms                  */
 	unsigned queue;              /* current queue index               */
 	int prio;                    /* call priority given at arrival    */
 	struct w_expr extra;         /* extra skills given at arrival     */
@@ -219,6 +222,9 @@ struct m_agent {
 	unsigned call_queue;         /* queue the call was answered in    */
 	acd_ms_t wrap_due;           /* end of wrap-up by its timer, or -1*/
 	bool pending_pause;          /* paused on a call / in wrap-up     */
+	acd_ms_t idle_from;          /* READY from other than an offer, ms*/
+	acd_ms_t idle_stop;          /* READY other than by a stop, ms    */
+	bool last_stop;              /* the last offer ended by OFFER_STOP*/
 	uint64_t answered;           /* CONNECT events                    */
 	acd_ms_t talk;               /* talk_ms summed over COMPLETE      */
 	acd_ms_t talk_xfer;          /* talk ended by TRANSFER, ms        */
@@ -253,6 +259,12 @@ struct chk {
 	struct m_agent *agent;       /* [n_agents]                        */
 	struct m_queue *queue;       /* [n_queues]                        */
 	uint8_t *member;             /* current membership [q*na+a]       */
+	uint32_t *member_ord;        /* member order (linear) [q*na+a]    */
+	uint32_t ord_next;           /* order of the next member added    */
+	uint32_t ord_was;            /* order before the current input    */
+	uint64_t *q_answered;        /* CONNECTs per queue and agent      */
+	acd_ms_t *q_talk;            /* talk per queue and agent, ms      */
+	acd_ms_t *q_talk_xfer;       /* talk ended by transfer, same      */
 	uint64_t seq;                /* entry counter                     */
 	/* the input being run */
 	struct drv_input in;         /* a copy                            */

@@ -423,8 +423,8 @@ static int scen_open(struct scen *s, unsigned agents)
 	return 0;
 }
 
-/* Loads the (adjusted) center and logs every agent in, ready. */
-static int scen_start(struct scen *s)
+/* Loads the (adjusted) center and logs the first n agents in, ready. */
+static int scen_start(struct scen *s, unsigned n)
 {
 	int err = acd_alloc(&s->acd, 1, scen_h, &s->h);
 
@@ -435,7 +435,7 @@ static int scen_start(struct scen *s)
 	if (err)
 		return err;
 	s->c.last_now = s->c.clock = 1000;
-	for (unsigned a = 0; a < s->w.n_agents; a++) {
+	for (unsigned a = 0; a < n && a < s->w.n_agents; a++) {
 		step(&s->c, s->acd, &s->w,
 		     (struct drv_input){.op = OP_LOGIN, .now = 1000,
 					.agent = (int)a, .pos = (int)a,
@@ -493,7 +493,7 @@ static int test_bug_maxlen_counts_ringing(void)
 	q->ring_timeout_ms = 8000;
 	q->max_no_answer = 1;
 	q->wrapup_ms = 0;
-	err = scen_start(&s);
+	err = scen_start(&s, 1);
 	if (!err) {
 		scen_arrive(&s, 2000, 0);  /* call 1 rings a0              */
 		scen_arrive(&s, 3000, 0);  /* call 2: refused (full)        */
@@ -533,12 +533,30 @@ static int test_bug_same_ms_widen_priority(void)
 	wq->conf.widen[0].skills = "";
 	wq->conf.widen[0].add_queue = NULL;
 	wq->conf.widen[0].add_site = NULL;
-	err = scen_start(&s);
+	err = scen_start(&s, 1);
 	if (!err) {
 		scen_arrive(&s, 2000, 0);  /* call 1, prio 0               */
 		scen_arrive(&s, 2000, 2);  /* call 2, prio 2, same wait    */
 		scen_tick(&s, 7000);       /* both widen at 7000: call 2 */
 		if (s.c.agent[0].offer != 2)
+			s.c.violations++;
+	}
+	return scen_close(&s) ? EINVAL : err;
+}
+
+/* A linear queue offers an arriving call to its ready member. */
+static int test_linear_offers_on_arrival(void)
+{
+	struct scen s;
+	int err = scen_open(&s, 2);
+
+	if (err)
+		return err;
+	s.w.queue[0].conf.strategy = ACD_STRATEGY_LINEAR;
+	err = scen_start(&s, 1);    /* a0 ready, a1 logged out */
+	if (!err) {
+		scen_arrive(&s, 2000, 0);
+		if (s.c.agent[0].offer != 1)
 			s.c.violations++;
 	}
 	return scen_close(&s) ? EINVAL : err;
@@ -618,5 +636,6 @@ const struct test tests_acd_props[] = {
 	{"random_centers", test_random_centers},
 	{"bug_maxlen_counts_ringing", test_bug_maxlen_counts_ringing},
 	{"bug_same_ms_widen_priority", test_bug_same_ms_widen_priority},
+	{"linear_offers_on_arrival", test_linear_offers_on_arrival},
 	{NULL, NULL}
 };
