@@ -334,7 +334,8 @@ static int run_engine(const struct params *pr, struct point *pt)
 			busy_ns += t1 - t0;
 		}
 		t0 = now_ns();
-		acd_call_arrive(e.acd, now, w.queue[rnd_q(&st)].id, NULL, &call);
+		acd_call_arrive(e.acd, now, w.queue[rnd_q(&st)].id, NULL,
+				&call);
 		t1 = now_ns();
 		sample_add(&arr, t1 - t0);
 		busy_ns += t1 - t0;
@@ -519,8 +520,9 @@ int main(int argc, char **argv)
 		if (run_engine(&pr, pt))
 			return 1;
 		run_naive(&pr, pt);
-		printf("%7u %8u | %9.2f %9.2f %9.2f %9.2f %11.0f | %9.2f %9.2f "
-		       "%9.2f %9.2f | %7.1f %7.1f\n", pt->agents, pt->waiting,
+		printf("%7u %8u | %9.2f %9.2f %9.2f %9.2f %11.0f | %9.2f "
+		       "%9.2f %9.2f %9.2f | %7.1f %7.1f\n", pt->agents,
+		       pt->waiting,
 		       pt->arr_med, pt->arr_p99, pt->rdy_med, pt->rdy_p99,
 		       pt->ev_per_s, pt->n_arr_med, pt->n_arr_p99,
 		       pt->n_rdy_med, pt->n_rdy_p99,

@@ -695,7 +695,8 @@ static bool beats(const struct chk *c, const struct m_call *mc,
 	case ACD_STRATEGY_FEWEST_CALLS:
 		/* counted overall or in this queue: both must agree */
 		return mb->answered < ma->answered
-		       && c->q_answered[q * na + b] < c->q_answered[q * na + a];
+		       && c->q_answered[q * na + b]
+				  < c->q_answered[q * na + a];
 	case ACD_STRATEGY_LEAST_TALK_TIME:
 		/* overall or in this queue, transfers counted or not */
 		return mb->talk < ma->talk
@@ -954,7 +955,8 @@ void chk_event(struct chk *c, const struct acd_event *ev)
 	c->n_events++;
 	c->ev_in_input++;
 	if (!c->in_input)
-		fail(c, "event %s outside any input", acd_event_name(ev->type));
+		fail(c, "event %s outside any input",
+		     acd_event_name(ev->type));
 	if ((unsigned)ev->type >= ACD_EV_COUNT) {
 		fail(c, "event type %d unknown", (int)ev->type);
 		return;
@@ -1052,7 +1054,8 @@ void chk_event(struct chk *c, const struct acd_event *ev)
 		if (a < 0 || !(c->in.op == OP_ACCEPT && c->in.call == ev->call
 			       && c->in.agent == a)) {
 			fail(c, "connect of call %" PRIu64 " to %s not asked "
-			     "for", ev->call, ev->agent ? ev->agent : "(null)");
+			     "for", ev->call,
+			     ev->agent ? ev->agent : "(null)");
 			break;
 		}
 		if (c->agent[a].offer != ev->call)
@@ -1069,8 +1072,8 @@ void chk_event(struct chk *c, const struct acd_event *ev)
 		mc->agent = a;
 		mc->connect_time = ev->time;
 		if (ev->wait_ms != ev->time - mc->enter)
-			fail(c, "connect wait_ms %" PRId64 ", expected %" PRId64,
-			     ev->wait_ms, ev->time - mc->enter);
+			fail(c, "connect wait_ms %" PRId64 ", expected %"
+			     PRId64, ev->wait_ms, ev->time - mc->enter);
 		c->queue[mc->queue].answered++;
 		if (ev->time - mc->enter < wq(c, mc->queue)->conf.sl_time_ms)
 			c->queue[mc->queue].sl_lt++;
@@ -1083,8 +1086,8 @@ void chk_event(struct chk *c, const struct acd_event *ev)
 			fail(c, "abandon of call %" PRIu64 " not asked for "
 			     "(connected %d)", ev->call, mc->connected);
 		if (ev->wait_ms != ev->time - mc->enter)
-			fail(c, "abandon wait_ms %" PRId64 ", expected %" PRId64,
-			     ev->wait_ms, ev->time - mc->enter);
+			fail(c, "abandon wait_ms %" PRId64 ", expected %"
+			     PRId64, ev->wait_ms, ev->time - mc->enter);
 		end_call(c, mc, ev->call);
 		c->queue[mc->queue].abandoned++;
 		break;
@@ -1203,8 +1206,8 @@ static void check_agents(struct chk *c)
 			continue;
 		}
 		if (ai.state != ma->state)
-			fail(c, "acd_agent_info(%s).state %s, events say %s", id,
-			     acd_agent_state_name(ai.state),
+			fail(c, "acd_agent_info(%s).state %s, events say %s",
+			     id, acd_agent_state_name(ai.state),
 			     acd_agent_state_name(ma->state));
 		if (ma->pos >= 0
 		    ? !streq(ai.position, c->w->pos[ma->pos].id)
@@ -1346,12 +1349,12 @@ static bool check_call(struct chk *c, uint64_t i, acd_ms_t now,
 	if (mc->ended) {
 		keep = false;
 		if (mc->n_ring)
-			fail(c, "call %" PRIu64 " ended, still rings %u agents",
-			     i, mc->n_ring);
+			fail(c, "call %" PRIu64 " ended, still rings %u "
+			     "agents", i, mc->n_ring);
 		rc = acd_call_info(c->acd, i, &ci);
 		if (rc != ENOENT)
-			fail(c, "acd_call_info(%" PRIu64 ") = %d after its end",
-			     i, rc);
+			fail(c, "acd_call_info(%" PRIu64 ") = %d after its "
+			     "end", i, rc);
 		goto empty;
 	}
 	if (mc->in_transfer)
@@ -1509,8 +1512,8 @@ static void check_calls(struct chk *c, acd_ms_t now)
 			fail(c, "acd_next_deadline %" PRId64 " not after now",
 			     dl);
 		if (due > now && dl > due)
-			fail(c, "acd_next_deadline %" PRId64 ", a timer is due "
-			     "at %" PRId64, dl, due);
+			fail(c, "acd_next_deadline %" PRId64 ", a timer is "
+			     "due at %" PRId64, dl, due);
 	}
 }
 

@@ -245,9 +245,9 @@ static void gen_agent(struct world *w, uint64_t *st, const struct w_sizes *sz,
 			continue;
 		ag->level[k] = (uint8_t)(1 + rnd(st, ACD_LEVEL_MAX));
 		off += (size_t)snprintf(ag->skills_str + off,
-					sizeof(ag->skills_str) - off, "%s%s=%u",
-					off ? " " : "", w_skill_name(k),
-					ag->level[k]);
+					sizeof(ag->skills_str) - off,
+					"%s%s=%u", off ? " " : "",
+					w_skill_name(k), ag->level[k]);
 	}
 }
 
@@ -299,8 +299,9 @@ int world_gen(struct world *w, uint64_t seed, const struct w_sizes *sz)
 			if (rnd(&st, 100) >= sz->member_pct)
 				continue;
 			w->member[i] = 1;
-			w->weight[i] = (uint16_t)(rnd(&st, 4) ? 1 + rnd(&st, 10)
-							      : 1000);
+			w->weight[i] = (uint16_t)(rnd(&st, 4)
+							  ? 1 + rnd(&st, 10)
+							  : 1000);
 		}
 	}
 	return 0;
@@ -368,9 +369,10 @@ void world_print(FILE *f, const struct world *w)
 	for (unsigned q = 0; q < w->n_queues; q++) {
 		const struct acd_queue_conf *cf = &w->queue[q].conf;
 
-		fprintf(f, "  queue %s tenant %s %s skills \"%s\" sites \"%s\" "
-			"prio %d ring %lld wrapup %lld max_wait %lld max_len "
-			"%u join %d leave %d max_no_answer %u announce %lld\n",
+		fprintf(f, "  queue %s tenant %s %s skills \"%s\" sites "
+			"\"%s\" prio %d ring %lld wrapup %lld max_wait %lld "
+			"max_len %u join %d leave %d max_no_answer %u "
+			"announce %lld\n",
 			cf->id, cf->tenant, acd_strategy_name(cf->strategy),
 			cf->skills ? cf->skills : "",
 			cf->sites ? cf->sites : "", cf->priority,
@@ -769,8 +771,8 @@ static bool decode(struct src *s, const struct chk *c, struct drv_input *in)
 	case OP_MEMBER_ADD:
 	case OP_MEMBER_REMOVE:
 		in->queue = mode < 6 ? -1 : (int)take(s, c->w->n_queues);
-		in->agent = mode < 12 && mode >= 6 ? -1
-						   : (int)take(s, c->w->n_agents);
+		in->agent = mode < 12 && mode >= 6
+				    ? -1 : (int)take(s, c->w->n_agents);
 		in->weight = mode < 20 ? take(s, 2) * 1001 : 1 + take(s, 20);
 		break;
 	default:
@@ -886,11 +888,13 @@ static void on_event(const struct acd_event *ev, void *arg)
 	if (ev->type == ACD_EV_OFFER) {
 		r->res->offers++;
 		if (ev->queue && ev->queue[0] == 'q') {
-			unsigned q = (unsigned)strtoul(ev->queue + 1, NULL, 10);
+			unsigned q = (unsigned)strtoul(ev->queue + 1, NULL,
+						       10);
+			const struct world *w = r->chk.w;
 
-			if (q < r->chk.w->n_queues)
+			if (q < w->n_queues)
 				r->res->strategies |=
-					1ul << r->chk.w->queue[q].conf.strategy;
+					1ul << w->queue[q].conf.strategy;
 		}
 	}
 	if (ev->type == ACD_EV_CONNECT)
@@ -1007,10 +1011,13 @@ int drv_run(const uint8_t *data, size_t len, const struct drv_opts *opts,
 			/* the tick may have changed the target's state */
 			if (in.op == OP_ACCEPT || in.op == OP_DECLINE
 			    || in.op == OP_NO_ANSWER) {
-				if (in.agent >= 0 && r.chk.agent[in.agent].offer
-				    && in.call != r.chk.agent[in.agent].offer
+				const struct m_agent *ma =
+					in.agent >= 0 ? &r.chk.agent[in.agent]
+						      : NULL;
+
+				if (ma && ma->offer && in.call != ma->offer
 				    && take(&s, 2))
-					in.call = r.chk.agent[in.agent].offer;
+					in.call = ma->offer;
 			}
 		}
 		run_input(&r, &in);

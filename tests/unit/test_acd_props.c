@@ -147,8 +147,9 @@ static int tiny_world(struct world *w)
 		memset(w->agent[a].level, 0, sizeof(w->agent[a].level));
 		w->agent[a].tenant = 0;
 		w->agent[a].level[0] = a == 0 ? 5 : 1;
-		snprintf(w->agent[a].skills_str, sizeof(w->agent[a].skills_str),
-			 "lang:fr=%d", a == 0 ? 5 : 1);
+		snprintf(w->agent[a].skills_str,
+			 sizeof(w->agent[a].skills_str), "lang:fr=%d",
+			 a == 0 ? 5 : 1);
 		w->member[a] = 1;
 		w->weight[a] = 1;
 	}
