@@ -299,11 +299,13 @@ out:
 	return err;
 }
 
-/* A real engine whose handler swallows the first offer: the checker,
- * comparing its model with acd_agent_info, must notice. */
+/* A real engine whose handler swallows the first offer (and the agent's
+ * state event): the checker, comparing its model with the engine's
+ * answers, must notice. */
 struct swallow {
 	struct chk *c;               /* the checker                       */
 	bool swallowed;              /* the offer was dropped             */
+	bool swallowed_state;        /* and the agent's state event       */
 };
 
 static void swallow_h(const struct acd_event *ev, void *arg)
@@ -312,6 +314,12 @@ static void swallow_h(const struct acd_event *ev, void *arg)
 
 	if (ev->type == ACD_EV_OFFER && !s->swallowed) {
 		s->swallowed = true;
+		return;
+	}
+	/* and the agent's move to "offered" that goes with it */
+	if (ev->type == ACD_EV_AGENT_STATE
+	    && ev->state == ACD_AGENT_OFFERED && !s->swallowed_state) {
+		s->swallowed_state = true;
 		return;
 	}
 	chk_event(s->c, ev);
@@ -329,7 +337,8 @@ static int step(struct chk *c, struct acd *acd, const struct world *w,
 	return rc;
 }
 
-static int test_checker_flags_swallowed_offer(void)
+/* With only `checks` on, the swallowed offer must still be flagged. */
+static int swallowed_offer(unsigned checks, const char *what)
 {
 	struct world w;
 	struct chk c;
@@ -361,12 +370,13 @@ static int test_checker_flags_swallowed_offer(void)
 		err = EINVAL;
 		goto out2;
 	}
+	c.checks = checks;
 	step(&c, acd, &w, (struct drv_input){.op = OP_ARRIVE, .now = 2000,
 					     .agent = -1, .pos = -1,
 					     .queue = 0});
-	if (!s.swallowed || !c.violations) {
-		fprintf(stderr, "  swallowed %d, violations %u\n", s.swallowed,
-			c.violations);
+	if (!s.swallowed || !c.violations || !strstr(c.first, what)) {
+		fprintf(stderr, "  swallowed %d, violations %u (%s)\n",
+			s.swallowed, c.violations, c.first);
 		err = EINVAL;
 	}
 out2:
@@ -374,6 +384,19 @@ out2:
 out:
 	acd_free(acd);
 	world_free(&w);
+	return err;
+}
+
+/* The model (call waiting, a0 ready) disagrees with the engine (a0
+ * offered): the work-conserving check and the info check each see it. */
+static int test_checker_flags_swallowed_offer(void)
+{
+	int err = swallowed_offer(CHK_WORK, "while eligible agent");
+
+	if (!err)
+		err = swallowed_offer(CHK_INFO, "acd_agent_info");
+	if (!err)
+		err = swallowed_offer(CHK_STATS, "acd_queue_stats");
 	return err;
 }
 
