@@ -228,6 +228,7 @@ struct point {
 	double n_rdy_med, n_rdy_p99; /* naive ready latency, µs           */
 	unsigned long rounds;        /* engine rounds measured            */
 	unsigned long ready_offers;  /* ready decisions that offered      */
+	unsigned long arrive_offers; /* arrivals offered at once          */
 	unsigned long bad;           /* measured inputs that failed       */
 	unsigned long n_rounds;      /* naive rounds measured             */
 };
@@ -346,6 +347,15 @@ static int run_engine(const struct params *pr, struct point *pt)
 			busy_ns += t1 - t0;
 			if (e.n_offered)
 				pt->ready_offers++;
+			while (e.n_offered) {
+				unsigned b = e.offered[e.n_offered - 1];
+
+				t0 = now_ns();
+				accept_all(&e, now);
+				busy_ns += now_ns() - t0;
+				if (e.conn_call[b])
+					conn_list[n_conn++] = b;
+			}
 		}
 		t0 = now_ns();
 		if (acd_call_arrive(e.acd, now, w.queue[rnd_q(&st)].id, NULL,
@@ -354,6 +364,8 @@ static int run_engine(const struct params *pr, struct point *pt)
 		t1 = now_ns();
 		sample_add(&arr, t1 - t0);
 		busy_ns += t1 - t0;
+		if (e.n_offered)
+			pt->arrive_offers++;
 		while (e.n_offered) {
 			unsigned a = e.offered[e.n_offered - 1];
 
@@ -523,9 +535,9 @@ int main(int argc, char **argv)
 	       " %u calls waiting (built in %.0f s at most), %lu rounds or "
 	       "%.1f s per point\n", pr.waiting, pr.fill_seconds, pr.rounds,
 	       pr.seconds);
-	printf("%7s %8s | %9s %9s %9s %9s %5s %11s | %9s %9s %9s %9s | "
+	printf("%7s %8s | %9s %9s %5s %9s %9s %5s %11s | %9s %9s %9s %9s | "
 	       "%7s %7s\n", "agents", "waiting", "arr.med", "arr.p99",
-	       "rdy.med", "rdy.p99", "rdy%", "events/s", "nv.arr.md",
+	       "arr%", "rdy.med", "rdy.p99", "rdy%", "events/s", "nv.arr.md",
 	       "nv.arr.99", "nv.rdy.md", "nv.rdy.99", "x.arr99", "x.rdy99");
 	for (size_t i = 0; i < n_agents; i++) {
 		struct point *pt = &pts[i];
@@ -538,10 +550,12 @@ int main(int argc, char **argv)
 		if (pt->bad)
 			fprintf(stderr, "acd_bench: %lu measured inputs "
 				"failed\n", pt->bad);
-		printf("%7u %8u | %9.2f %9.2f %9.2f %9.2f %5.0f %11.0f | "
-		       "%9.2f %9.2f %9.2f %9.2f | %7.1f %7.1f\n", pt->agents,
-		       pt->waiting,
-		       pt->arr_med, pt->arr_p99, pt->rdy_med, pt->rdy_p99,
+		printf("%7u %8u | %9.2f %9.2f %5.0f %9.2f %9.2f %5.0f %11.0f "
+		       "| %9.2f %9.2f %9.2f %9.2f | %7.1f %7.1f\n",
+		       pt->agents, pt->waiting, pt->arr_med, pt->arr_p99,
+		       pt->rounds ? 100.0 * (double)pt->arrive_offers
+					    / (double)pt->rounds : 0,
+		       pt->rdy_med, pt->rdy_p99,
 		       pt->rounds ? 100.0 * (double)pt->ready_offers
 					    / (double)pt->rounds : 0,
 		       pt->ev_per_s, pt->n_arr_med, pt->n_arr_p99,
@@ -559,7 +573,7 @@ int main(int argc, char **argv)
 		       "(goal: p99 < 5 us, growth <= x2)\n", a->agents,
 		       b->agents, fa, fr);
 	}
-	printf("engine units: us per acd_* call (median, p99); rdy%%: ready "
+	printf("engine units: us per acd_* call (median, p99); arr%%/rdy%%: "
 	       "decisions that offered a call; x.*: naive p99 / engine "
 	       "p99\n");
 	return 0;
