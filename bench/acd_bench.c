@@ -224,6 +224,9 @@ struct point {
 	double arr_med, arr_p99;     /* engine arrive latency, µs         */
 	double rdy_med, rdy_p99;     /* engine ready latency, µs          */
 	double ev_per_s;             /* events per second of engine time  */
+	double free_med, free_p99;   /* engine arrive, agents free, µs    */
+	size_t free_n;               /* such arrivals measured            */
+	double n_free_med, n_free_p99; /* naive arrive, agents free, µs   */
 	double n_arr_med, n_arr_p99; /* naive arrive latency, µs          */
 	double n_rdy_med, n_rdy_p99; /* naive ready latency, µs           */
 	unsigned long rounds;        /* engine rounds measured            */
@@ -263,7 +266,7 @@ static int run_engine(const struct params *pr, struct point *pt)
 {
 	struct world w;
 	struct eng e = {0};
-	struct samples arr = {0}, rdy = {0};
+	struct samples arr = {0}, rdy = {0}, arr_free = {0};
 	uint64_t st = 12345;
 	acd_ms_t now = 1000;
 	unsigned long waiting = 0, ev0;
@@ -298,14 +301,26 @@ static int run_engine(const struct params *pr, struct point *pt)
 	deadline = now_ns() + pr->fill_seconds * 1e9;
 	while (waiting < pr->waiting && now_ns() < deadline) {
 		uint64_t call;
+		double t1;
+		int rc;
 
 		now++;
-		if (acd_call_arrive(e.acd, now, w.queue[rnd_q(&st)].id, NULL,
-				    &call))
+		t0 = now_ns();
+		rc = acd_call_arrive(e.acd, now, w.queue[rnd_q(&st)].id, NULL,
+				     &call);
+		t1 = now_ns();
+		if (rc)
 			break;
+		/* while agents are free, arrivals are offered at once:
+		 * that decision is measured too */
+		if (e.n_offered)
+			sample_add(&arr_free, t1 - t0);
 		waiting++;
 		waiting -= accept_all(&e, now);
 	}
+	pt->free_med = quantile_us(&arr_free, 0.5);
+	pt->free_p99 = quantile_us(&arr_free, 0.99);
+	pt->free_n = arr_free.n;
 	for (unsigned a = 0; a < w.n_agents; a++) {
 		if (e.conn_call[a])
 			conn_list[n_conn++] = a;
@@ -390,6 +405,7 @@ out:
 	free(conn_list);
 	free(arr.v);
 	free(rdy.v);
+	free(arr_free.v);
 	world_free(&w);
 	return err;
 }
@@ -398,7 +414,7 @@ static void run_naive(const struct params *pr, struct point *pt)
 {
 	struct world w;
 	struct naive n = {0};
-	struct samples arr = {0}, rdy = {0};
+	struct samples arr = {0}, rdy = {0}, arr_free = {0};
 	uint64_t st = 12345;
 	acd_ms_t now = 1000;
 	unsigned *conn_list;
@@ -422,13 +438,20 @@ static void run_naive(const struct params *pr, struct point *pt)
 	     && now_ns() < deadline; k++) {
 		int a;
 
+		double t0;
+
 		now++;
+		t0 = now_ns();
 		a = naive_arrive(&n, rnd_q(&st), now);
-		if (a >= 0)
+		if (a >= 0) {
+			sample_add(&arr_free, now_ns() - t0);
 			conn_list[n_conn++] = (unsigned)a;
+		}
 		if (n.n_calls >= pr->waiting)
 			break;
 	}
+	pt->n_free_med = quantile_us(&arr_free, 0.5);
+	pt->n_free_p99 = quantile_us(&arr_free, 0.99);
 	/* fewer rounds: each one scans everything */
 	deadline = now_ns() + pr->seconds * 1e9;
 	for (pt->n_rounds = 0; pt->n_rounds < pr->rounds / 10
@@ -466,6 +489,7 @@ out:
 	free(conn_list);
 	free(arr.v);
 	free(rdy.v);
+	free(arr_free.v);
 	world_free(&w);
 }
 
@@ -563,6 +587,18 @@ int main(int argc, char **argv)
 		       pt->arr_p99 > 0 ? pt->n_arr_p99 / pt->arr_p99 : 0,
 		       pt->rdy_p99 > 0 ? pt->n_rdy_p99 / pt->rdy_p99 : 0);
 		fflush(stdout);
+	}
+	printf("\narrivals offered at once (agents free, while the backlog "
+	       "builds)\n%7s %8s | %9s %9s | %9s %9s | %7s\n", "agents",
+	       "samples", "arr.med", "arr.p99", "nv.arr.md", "nv.arr.99",
+	       "x.arr99");
+	for (size_t i = 0; i < n_agents; i++) {
+		const struct point *pt = &pts[i];
+
+		printf("%7u %8zu | %9.2f %9.2f | %9.2f %9.2f | %7.1f\n",
+		       pt->agents, pt->free_n, pt->free_med, pt->free_p99,
+		       pt->n_free_med, pt->n_free_p99,
+		       pt->free_p99 > 0 ? pt->n_free_p99 / pt->free_p99 : 0);
 	}
 	if (n_agents > 1) {
 		const struct point *a = &pts[0], *b = &pts[n_agents - 1];
