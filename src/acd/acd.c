@@ -678,7 +678,7 @@ static void announce(struct acd *acd, struct call *call)
  * touched; reserving this many up front means none can fail midway. */
 static int reserve(struct acd *acd)
 {
-	size_t n = 2 * (size_t)list_count(&acd->agentl) + 16;
+	size_t n = 2 * acd->n_agents + 16;
 
 	if (timer_reserve(acd, n))
 		return acd_err(acd, ENOMEM, "out of memory for timers");
@@ -1262,6 +1262,7 @@ int acd_agent_add(struct acd *acd, const struct acd_agent_conf *conf)
 	a->since = acd->now == INT64_MIN ? 0 : acd->now;
 	hash_append(acd->agents, hash_joaat_str(a->id), &a->he, a);
 	list_append(&acd->agentl, &a->le, a);
+	acd->n_agents++;
 
  out:
 	if (err)
@@ -1296,8 +1297,9 @@ int acd_member_add(struct acd *acd, const char *queue, const char *agent,
 	if (acd_member_find(q, a))
 		return acd_err(acd, EEXIST, "agent \"%s\" is already a "
 			       "member of queue \"%s\"", a->id, q->id);
-	if (timer_reserve(acd, 2 * (size_t)list_count(&acd->agentl) + 16))
-		return ENOMEM;
+	err = reserve(acd);
+	if (err)
+		return err;
 
 	m = mem_zalloc(sizeof(*m), member_destroy);
 	if (!m)
@@ -1362,8 +1364,9 @@ int acd_member_remove(struct acd *acd, const char *queue, const char *agent)
 	if (!m)
 		return acd_err(acd, ENOENT, "agent \"%s\" is not a member "
 			       "of queue \"%s\"", a->id, q->id);
-	if (timer_reserve(acd, 2 * (size_t)list_count(&acd->agentl) + 16))
-		return ENOMEM;
+	err = reserve(acd);
+	if (err)
+		return err;
 
 	q->agents[a->state]--;
 	mem_deref(m);

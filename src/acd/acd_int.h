@@ -294,6 +294,7 @@ struct acd {
 	struct list classl;        /* classes in creation order             */
 	struct list objl;          /* every owned object, freed at the end  */
 	unsigned n_classes;        /* classes made                          */
+	size_t n_agents;           /* agents added                          */
 	unsigned n_reasons;        /* reasons interned                      */
 	uint64_t next_call;        /* next call id                          */
 	uint64_t agent_seq;        /* next agent sequence number            */
