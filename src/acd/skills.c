@@ -230,7 +230,10 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Canonical text: terms as name OP level, binary nodes parenthesised. */
+/* Canonical text: terms as name OP level, '&' and '|' without spaces,
+ * parentheses only around an '|' under an '&'. Chains print flat, so the
+ * text does not depend on how they were grouped, and it never nests
+ * deeper than the text it came from (the parser's depth bound holds). */
 static int canon_print(const struct skexpr *e, unsigned i, char **names,
 		       char *buf, size_t sz, size_t *len)
 {
@@ -245,20 +248,30 @@ static int canon_print(const struct skexpr *e, unsigned i, char **names,
 		*len += (size_t)n;
 		return 0;
 	}
-	if (*len + 1 >= sz)
-		return ENOMEM;
-	buf[(*len)++] = '(';
-	if (canon_print(e, nd->a, names, buf, sz, len))
-		return ENOMEM;
-	if (*len + 1 >= sz)
-		return ENOMEM;
-	buf[(*len)++] = nd->type == SKN_AND ? '&' : '|';
-	if (canon_print(e, nd->b, names, buf, sz, len))
-		return ENOMEM;
-	if (*len + 2 >= sz)
-		return ENOMEM;
-	buf[(*len)++] = ')';
-	buf[*len] = '\0';
+	for (int side = 0; side < 2; side++) {
+		unsigned child = side ? nd->b : nd->a;
+		bool paren = nd->type == SKN_AND &&
+			e->v[child].type == SKN_OR;
+
+		if (side) {
+			if (*len + 1 >= sz)
+				return ENOMEM;
+			buf[(*len)++] = nd->type == SKN_AND ? '&' : '|';
+		}
+		if (paren) {
+			if (*len + 1 >= sz)
+				return ENOMEM;
+			buf[(*len)++] = '(';
+		}
+		if (canon_print(e, child, names, buf, sz, len))
+			return ENOMEM;
+		if (paren) {
+			if (*len + 1 >= sz)
+				return ENOMEM;
+			buf[(*len)++] = ')';
+		}
+		buf[*len] = '\0';
+	}
 	return 0;
 }
 

@@ -594,7 +594,54 @@ static int test_checker_catches(void)
 	return err;
 }
 
+/* Canonical text: grouping of chains and spacing do not matter; needed
+ * parentheses stay; depth never grows. */
+static int test_canonical_text(void)
+{
+	static const char *cases[][2] = {
+		{"lang:fr>=3 & product:fibre>=2",
+		 "lang:fr>=3&product:fibre>=2"},
+		{"a & (b & c)", "a>=1&b>=1&c>=1"},
+		{"(a&b)&c", "a>=1&b>=1&c>=1"},
+		{"a & (b | c)", "a>=1&(b>=1|c>=1)"},
+		{"(a & b) | c", "a>=1&b>=1|c>=1"},
+		{"x==2 | y!=0 | z<5 | w<=1 | v>4", "x=2|y!=0|z<5|w<=1|v>4"},
+		{"((((a))))", "a>=1"},
+	};
+	char msg[200];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct skexpr *e = NULL, *e2 = NULL;
+
+		TEST_EQ(skexpr_parse(&e, cases[i][0], msg, sizeof(msg)), 0);
+		if (strcmp(e->canon, cases[i][1])) {
+			fprintf(stderr, "  \"%s\" -> \"%s\", expected \"%s\"\n",
+				cases[i][0], e->canon, cases[i][1]);
+			mem_deref(e);
+			return EINVAL;
+		}
+		TEST_EQ(skexpr_parse(&e2, e->canon, msg, sizeof(msg)), 0);
+		TEST_STREQ(e2->canon, e->canon);
+		mem_deref(e);
+		mem_deref(e2);
+	}
+	{
+		/* a chain of 100 terms: flat, not 99 levels deep */
+		char text[1024] = "a";
+		struct skexpr *e = NULL, *e2 = NULL;
+
+		for (int i = 0; i < 99; i++)
+			strcat(text, "&a");
+		TEST_EQ(skexpr_parse(&e, text, msg, sizeof(msg)), 0);
+		TEST_EQ(skexpr_parse(&e2, e->canon, msg, sizeof(msg)), 0);
+		mem_deref(e);
+		mem_deref(e2);
+	}
+	return 0;
+}
+
 const struct test tests_acd_invariants[] = {
+	{"canonical_text", test_canonical_text},
 	{"checker_catches", test_checker_catches},
 	{"random_inputs", test_random_inputs},
 	{"random_inputs_long", test_random_inputs_long},
