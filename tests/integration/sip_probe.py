@@ -85,17 +85,19 @@ def malformed():
         except OSError as e:
             # the kernel refuses > 65507 bytes: still a refusal
             print("ok   %s (not sent: %s)" % (name, e))
-    # a flood of the quadratic kind: the loop must stay responsive
-    for _ in range(40):
+    # a flood of the quadratic kind: the loop must stay responsive.
+    # Unguarded, libre 1.1.0 spends ~0.24 s on each of these (LIBRE-NOTES),
+    # ~19 s for 80; the bound below is loose so a loaded machine passes.
+    for _ in range(80):
         s.sendto(b"OPTIONS sip:" + b"a " * 4000, DST)
     sent = time.monotonic() - t0
-    good, rtt = options_ok()
+    good, rtt = options_ok(timeout=8.0)
     if not good:
         fail("no 200 to OPTIONS after bad datagrams")
-    if rtt > 0.5:
+    if rtt > 5.0:
         fail("OPTIONS took %.3f s after bad datagrams" % rtt)
     print("ok   server answers OPTIONS in %.1f ms after %d bad datagrams "
-          "(sent in %.1f ms)" % (rtt * 1000, len(bad) + 40, sent * 1000))
+          "(sent in %.1f ms)" % (rtt * 1000, len(bad) + 80, sent * 1000))
     # a request with a Via but missing essentials gets 400 from the stack
     s2 = sock()
     s2.sendto(b"OPTIONS sip:x@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP "
