@@ -496,7 +496,8 @@ static void call_enter(struct acd *acd, struct call *call, struct queue *q,
 	emit_call(acd, ACD_EV_CALL_ENTER, call, NULL, &ev);
 
 	call->st = CALL_WAITING; /* not yet in its class's tree */
-	if (q->max_len && tree_count(&q->waitq) >= q->max_len) {
+	/* A ringing call is still in line: it comes back if unanswered. */
+	if (q->max_len && tree_count(&q->waitq) + q->ringing >= q->max_len) {
 		call_exit(acd, call, ACD_EXIT_FULL, 0);
 		return;
 	}

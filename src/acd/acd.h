@@ -198,7 +198,8 @@ struct acd_queue_conf {
 	acd_ms_t ring_timeout_ms;  /* offer rings this long; 15000          */
 	acd_ms_t wrapup_ms;        /* after-call work; 10000                */
 	acd_ms_t max_wait_ms;      /* exit(timeout) after; 0 = no limit     */
-	unsigned max_len;          /* waiting calls at most; 0 = no limit   */
+	unsigned max_len;          /* calls in line (waiting or ringing) at
+				      most; 0 = no limit                   */
 	enum acd_empty_rule join_empty;  /* default ACD_EMPTY_ALLOW          */
 	enum acd_empty_rule leave_empty; /* default ACD_EMPTY_ALLOW          */
 	unsigned max_no_answer;    /* consecutive no-answers before pause

@@ -8,7 +8,7 @@
  * calls; 2: timers due at one ms run one by one with routing between),
  * tolerated by the random runs until fixed: drop a flag with its fix.
  * Minimal failing sequences: bug_* tests on branch acdtest. */
-#define KNOWN_BUGS (KB_MAXLEN_RINGING | KB_SAME_MS_TIMERS)
+#define KNOWN_BUGS (KB_SAME_MS_TIMERS)
 
 enum {
 	PROP_SEEDS = 100,        /* random centers                       */
