@@ -1,0 +1,135 @@
+/* api_int.h — the api's private state, shared by its files. */
+#ifndef PLATEAU_API_INT_H
+#define PLATEAU_API_INT_H
+
+#include <re.h>
+#include "api/api.h"
+
+#define API_TOKEN_BYTES 32         /* session token, random bytes        */
+#define API_THROTTLE_SLOTS 256     /* addresses tracked for failed logins*/
+#define API_THROTTLE_FAILS 5       /* failed logins allowed per window   */
+#define API_THROTTLE_MS 60000      /* throttle window, ms                */
+#define API_SSE_TXQ (256u << 10)   /* unsent bytes before a client drops */
+#define API_IDLE_MS 60000          /* idle keep-alive connections close  */
+#define API_HEARTBEAT_MS 15000     /* event-stream comment period, ms    */
+
+struct api_user {
+	struct le le;
+	char *name;                /* login                                 */
+	char *hash;                /* PBKDF2 hash of the password, or NULL
+				      for an API key                        */
+	enum api_role role;
+	char *tenant;              /* tenant id, NULL = operator            */
+	char *agent;               /* agent id an agent user acts as        */
+	uint8_t key_md[32];        /* API key: SHA-256 of the key           */
+	bool is_key;               /* an integration key, not a login       */
+};
+
+struct api_session {
+	struct le le;
+	char token[2 * API_TOKEN_BYTES + 1]; /* hex                         */
+	struct api_user *user;     /* referenced                            */
+	acd_ms_t expires;          /* engine clock, ms                      */
+};
+
+struct api_throttle {
+	struct sa addr;            /* address, port ignored                 */
+	acd_ms_t start;            /* window start, ms                      */
+	unsigned fails;            /* failed logins in the window           */
+};
+
+/* One event of the window, already encoded. */
+struct api_ev {
+	uint64_t id;               /* 1, 2, … in order                      */
+	char *tenant;              /* NULL = operator-only                  */
+	char *agent;               /* agent concerned, or NULL              */
+	char *json;                /* the data: line                        */
+};
+
+/* One HTTP connection. */
+struct api_conn {
+	struct le le;
+	struct api *api;
+	struct tcp_conn *tc;       /* NULL in api_feed                      */
+	struct sa peer;
+	struct mbuf *rx;           /* bytes received, not yet handled       */
+	struct mbuf *out;          /* api_feed: where replies go            */
+	acd_ms_t last;             /* last activity, engine clock ms        */
+	bool closing;              /* replied, waiting to close             */
+	bool sse;                  /* an event-stream client                */
+	struct api_user *user;     /* sse: who listens (referenced)         */
+	uint64_t next_id;          /* sse: next event id to send            */
+};
+
+struct api {
+	struct api_deps deps;
+	struct tcp_sock *ts;       /* listening socket, or NULL             */
+	struct list conns;         /* struct api_conn                       */
+	struct list users;         /* struct api_user                       */
+	struct list sessions;      /* struct api_session                    */
+	struct api_throttle throttle[API_THROTTLE_SLOTS];
+	unsigned rounds;           /* PBKDF2 rounds                         */
+	struct api_ev win[API_WINDOW]; /* ring of recent events             */
+	uint64_t ev_next;          /* id of the next event                  */
+	struct tmr tmr_sweep;      /* idle conns, heartbeat, loop lag       */
+	acd_ms_t sweep_due;        /* when the sweep was due, ms            */
+	acd_ms_t lag_ms;           /* last measured event-loop lag, ms      */
+	acd_ms_t last_beat;        /* last heartbeat, ms                    */
+	uint64_t req_by_class[6];  /* replies by status / 100               */
+	uint64_t sse_dropped;      /* slow event-stream clients dropped     */
+	uint64_t events_in;        /* engine events seen                    */
+};
+
+/* A parsed request. */
+struct api_req {
+	const struct http_msg *msg;
+	struct pl met, path, query;
+	const uint8_t *body;
+	size_t body_len;
+	struct api_user *user;     /* authenticated user, or NULL           */
+	struct api_session *sess;  /* session used, or NULL                 */
+	const struct sa *peer;
+	const struct pl *last_event_id; /* header value or NULL             */
+};
+
+/* A reply under construction. */
+struct api_reply {
+	uint16_t status;
+	const char *ctype;         /* content type                          */
+	struct mbuf *body;
+	bool sse;                  /* switch the connection to the stream   */
+	uint64_t sse_from;         /* first event id to send                */
+};
+
+acd_ms_t api_now(const struct api *api);
+acd_ms_t api_wall(const struct api *api);
+
+/* route.c */
+void api_route(struct api *api, struct api_req *req, struct api_reply *r);
+int api_error(struct api_reply *r, uint16_t status, const char *code,
+	      const char *fmt, ...);
+int api_json_str(struct re_printf *pf, void *arg);
+
+/* auth.c */
+struct api_user *api_auth(struct api *api, const struct http_msg *msg,
+			  struct api_session **sessp);
+int api_login(struct api *api, const struct sa *peer, const char *user,
+	      const char *password, struct api_session **sessp);
+bool api_throttled(struct api *api, const struct sa *peer);
+void api_session_drop(struct api *api, struct api_session *s);
+bool api_may_see(const struct api_user *u, const char *tenant);
+
+/* events.c */
+bool api_ev_visible(const struct api_user *u, const struct api_ev *e);
+int api_ev_print(struct mbuf *mb, const struct api_ev *e);
+const struct api_ev *api_ev_get(const struct api *api, uint64_t id);
+void api_sse_pump(struct api *api);
+
+/* json body helpers */
+int api_body_parse(struct api_reply *r, const struct api_req *req,
+		   struct odict **odp);
+int api_body_str(struct api_reply *r, const struct odict *od,
+		 const char *field, bool required, size_t maxlen,
+		 const char **valp);
+
+#endif
