@@ -192,7 +192,7 @@ static void conn_process(struct api_conn *c)
 		const uint8_t *p = rx->buf;
 		size_t n = rx->end, hend, i;
 		struct http_msg *msg = NULL;
-		struct mbuf hmb;
+		struct mbuf *hmb;
 		struct api_req req;
 		struct api_reply r;
 		const struct http_hdr *h;
@@ -221,9 +221,17 @@ static void conn_process(struct api_conn *c)
 			return;
 		}
 
-		hmb = (struct mbuf){.buf = rx->buf, .size = hend,
-				    .pos = 0, .end = hend};
-		err = http_msg_decode(&msg, &hmb, true);
+		/* The message keeps a reference to the buffer it parsed:
+		 * give it a heap copy of the head. */
+		hmb = mbuf_alloc(hend);
+		if (!hmb) {
+			conn_close(c);
+			return;
+		}
+		(void)mbuf_write_mem(hmb, p, hend);
+		hmb->pos = 0;
+		err = http_msg_decode(&msg, hmb, true);
+		mem_deref(hmb);
 		if (err) {
 			fail(c, 400, "bad_request", "malformed HTTP request");
 			return;

@@ -183,10 +183,10 @@ static int seed(struct srv *s)
 		err = acd_agent_ready(s->acd, now + 2, "a.benali");
 	/* Two nordkauf calls wait: nobody of nordkauf is ready. */
 	if (!err)
-		err = acd_call_arrive(s->acd, now + 3, "nk-orders-de", NULL,
+		err = acd_call_arrive(s->acd, now + 3, "nk-returns-de", NULL,
 				      &call);
 	if (!err)
-		err = acd_call_arrive(s->acd, now + 3, "nk-orders-de", NULL,
+		err = acd_call_arrive(s->acd, now + 3, "nk-returns-de", NULL,
 				      &call);
 	if (err)
 		fprintf(stderr, "api_server: seed: %s\n", acd_errmsg(s->acd));
