@@ -22,7 +22,8 @@
  * 0.1 s of this process's CPU time (the machine may be shared).
  */
 
-#define LOAD 9999.0
+/* Offered load in Erlangs of the case being timed (main() varies it). */
+static double load = 9999.0;
 #define AHT 180.0
 #define TARGET 20.0
 #define SL 0.8
@@ -61,7 +62,7 @@ static double naive_sl(double a, unsigned n)
 static unsigned naive_solve(unsigned from)
 {
 	for (unsigned n = from;; n++) {
-		if (naive_sl(LOAD, n) >= SL)
+		if (naive_sl(load, n) >= SL)
 			return n;
 	}
 }
@@ -71,7 +72,7 @@ enum which { PLATEAU_C, NAIVE_FROM_1, NAIVE_FROM_A, PLATEAU_A, EVAL_C,
 
 static unsigned run_once(enum which w)
 {
-	struct wfm_traffic t = {.load = LOAD, .aht_s = AHT,
+	struct wfm_traffic t = {.load = load, .aht_s = AHT,
 				.target_s = TARGET, .patience_s = 120};
 	struct wfm_targets tg = {.sl = SL};
 	struct wfm_eval e;
@@ -86,7 +87,7 @@ static unsigned run_once(enum which w)
 		n = naive_solve(1);
 		break;
 	case NAIVE_FROM_A:
-		n = naive_solve((unsigned)floor(LOAD) + 1);
+		n = naive_solve((unsigned)floor(load) + 1);
 		break;
 	case PLATEAU_A:
 		if (wfm_solve(WFM_ERLANG_A, &t, &tg, &n, &e))
@@ -143,7 +144,7 @@ int main(void)
 		return 1;
 	}
 	printf("staffing solve, %.0f Erlangs, AHT %.0f s, SL %.0f%% in "
-	       "%.0f s\n", LOAD, AHT, SL * 100, TARGET);
+	       "%.0f s\n", load, AHT, SL * 100, TARGET);
 	printf("  erlang-c wfm_solve            %6u agents %12.1f us\n",
 	       n_c, t_c * 1e6);
 	printf("  erlang-c naive from N=1       %6u agents %12.1f us  "
@@ -156,5 +157,22 @@ int main(void)
 	       t_ec * 1e6);
 	printf("  erlang-a wfm_eval N=10000                   %12.1f us\n",
 	       t_ee * 1e6);
+
+	/* The same solve at the sizes of a small team and of a big site. */
+	static const double loads[] = {6.0, 980.0};
+	printf("staffing solve by size (same targets)\n");
+	for (size_t i = 0; i < sizeof(loads) / sizeof(loads[0]); i++) {
+		load = loads[i];
+		t_c = time_it(PLATEAU_C, &n_c);
+		t_1 = time_it(NAIVE_FROM_1, &n_1);
+		t_ea = time_it(PLATEAU_A, &n_ea);
+		if (n_c != n_1) {
+			fprintf(stderr, "answers differ: %u %u\n", n_c, n_1);
+			return 1;
+		}
+		printf("  %6.0f Erlangs: erlang-c %6u agents %9.2f us "
+		       "(naive from N=1 %.1fx), erlang-a %6u agents %9.2f us\n",
+		       load, n_c, t_c * 1e6, t_1 / t_c, n_ea, t_ea * 1e6);
+	}
 	return 0;
 }
