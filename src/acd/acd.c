@@ -1776,10 +1776,25 @@ int acd_offer_accept(struct acd *acd, acd_ms_t now, uint64_t id,
 	return 0;
 }
 
+/* One agent's offer of a call ended without an answer (declined or not
+ * answered): the agent lets go of it, the event is emitted, and a call
+ * that no one rings any longer goes back to its place in line. */
+static void offer_fail(struct acd *acd, struct call *call, struct agent *a,
+		       enum acd_event_type type)
+{
+	struct acd_event ev;
+
+	list_unlink(&a->ole);
+	a->call = NULL;
+	memset(&ev, 0, sizeof(ev));
+	emit_call(acd, type, call, a, &ev);
+	if (list_isempty(&call->offers))
+		call_unring(acd, call);
+}
+
 int acd_offer_decline(struct acd *acd, acd_ms_t now, uint64_t id,
 		      const char *agent)
 {
-	struct acd_event ev;
 	struct call *call;
 	struct agent *a;
 	int err;
@@ -1787,12 +1802,7 @@ int acd_offer_decline(struct acd *acd, acd_ms_t now, uint64_t id,
 	err = offer_input(acd, now, id, agent, &call, &a);
 	if (err)
 		return err;
-	list_unlink(&a->ole);
-	a->call = NULL;
-	memset(&ev, 0, sizeof(ev));
-	emit_call(acd, ACD_EV_OFFER_DECLINED, call, a, &ev);
-	if (list_isempty(&call->offers))
-		call_unring(acd, call);
+	offer_fail(acd, call, a, ACD_EV_OFFER_DECLINED);
 	agent_ready_now(acd, a, true);
 	timer_prune(acd);
 	return 0;
@@ -1801,7 +1811,6 @@ int acd_offer_decline(struct acd *acd, acd_ms_t now, uint64_t id,
 int acd_offer_no_answer(struct acd *acd, acd_ms_t now, uint64_t id,
 			const char *agent)
 {
-	struct acd_event ev;
 	struct call *call;
 	struct agent *a;
 	struct queue *q;
@@ -1811,12 +1820,7 @@ int acd_offer_no_answer(struct acd *acd, acd_ms_t now, uint64_t id,
 	if (err)
 		return err;
 	q = call->q;
-	list_unlink(&a->ole);
-	a->call = NULL;
-	memset(&ev, 0, sizeof(ev));
-	emit_call(acd, ACD_EV_OFFER_NO_ANSWER, call, a, &ev);
-	if (list_isempty(&call->offers))
-		call_unring(acd, call);
+	offer_fail(acd, call, a, ACD_EV_OFFER_NO_ANSWER);
 	agent_no_answer(acd, a, q);
 	timer_prune(acd);
 	return 0;
