@@ -137,13 +137,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			}
 		}
 		else if (!strcmp(a, "--svg")) {
-			err = args_need(CMD, a, v);
-			if (!err && !*v) {
-				fprintf(stderr, CMD ": --svg needs a file "
-					"name\n");
-				err = EINVAL;
-			}
-			o->svg = v;
+			err = args_path(CMD, a, v, &o->svg);
 		}
 		else {
 			fprintf(stderr, CMD ": unknown option '%s'; see "

@@ -99,3 +99,18 @@ int args_date(const char *cmd, const char *opt, const char *val,
 	*outp = t;
 	return 0;
 }
+
+int args_path(const char *cmd, const char *opt, const char *val,
+	      const char **outp)
+{
+	int err = args_need(cmd, opt, val);
+
+	if (err)
+		return err;
+	if (!*val) {
+		fprintf(stderr, "%s: %s needs a file name\n", cmd, opt);
+		return EINVAL;
+	}
+	*outp = val;
+	return 0;
+}

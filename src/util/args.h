@@ -25,4 +25,8 @@ int args_date(const char *cmd, const char *opt, const char *val,
  * else 0. */
 int args_need(const char *cmd, const char *opt, const char *val);
 
+/* A non-empty file name. */
+int args_path(const char *cmd, const char *opt, const char *val,
+	      const char **outp);
+
 #endif
