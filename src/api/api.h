@@ -71,6 +71,11 @@ int api_laddr(const struct api *api, struct sa *laddr);
 
 int api_user_add(struct api *api, const char *user, const char *password,
 		 enum api_role role, const char *tenant, const char *agent);
+/* The same with the password already hashed ("pbkdf2-sha256$ITER$SALT$
+ * HASH", as center_pin_hash makes it), e.g. from the center's users. */
+int api_user_add_hash(struct api *api, const char *user, const char *hash,
+		      enum api_role role, const char *tenant,
+		      const char *agent);
 /* An integration key: the caller presents "Bearer KEY". */
 int api_key_add(struct api *api, const char *key, enum api_role role,
 		const char *tenant);

@@ -67,34 +67,38 @@ static bool valid_tenant(const struct api *api, const char *tenant)
 	return !tenant || center_tenant_find(api->deps.center, tenant);
 }
 
-int api_user_add(struct api *api, const char *user, const char *password,
-		 enum api_role role, const char *tenant, const char *agent)
+/* Checks a user's fields; EINVAL when they do not fit the center. */
+static int user_check(struct api *api, const char *user, enum api_role role,
+		      const char *tenant, const char *agent)
 {
-	struct api_user *u;
-	uint8_t salt[16];
-	char hash[256];
-	int err;
+	const struct center_agent *a;
 
-	if (!api || !user || !*user || !password || strlen(password) < 4 ||
-	    (unsigned)role >= API_ROLE_COUNT || !valid_tenant(api, tenant))
+	if (!user || !*user || (unsigned)role >= API_ROLE_COUNT ||
+	    !valid_tenant(api, tenant))
 		return EINVAL;
 	if (!tenant && role != API_ROLE_ADMIN)
 		return EINVAL;      /* only the operator admin spans tenants */
-	if (role == API_ROLE_AGENT &&
-	    (!agent || !center_agent_find(api->deps.center, agent)))
-		return EINVAL;
+	if (role == API_ROLE_AGENT) {
+		a = agent ? center_agent_find(api->deps.center, agent) : NULL;
+		if (!a || (a->tenant && strcmp(a->tenant, tenant)))
+			return EINVAL;
+	}
 	for (struct le *le = api->users.head; le; le = le->next) {
 		struct api_user *o = le->data;
 
 		if (!o->is_key && !strcmp(o->name, user))
 			return EEXIST;
 	}
-	rand_bytes(salt, sizeof(salt));
-	err = center_pin_hash(hash, sizeof(hash), password, salt,
-			      api->rounds);
-	if (err)
-		return err;
-	u = mem_zalloc(sizeof(*u), user_destructor);
+	return 0;
+}
+
+static int user_append(struct api *api, const char *user, const char *hash,
+		       enum api_role role, const char *tenant,
+		       const char *agent)
+{
+	struct api_user *u = mem_zalloc(sizeof(*u), user_destructor);
+	int err;
+
 	if (!u)
 		return ENOMEM;
 	u->role = role;
@@ -102,7 +106,7 @@ int api_user_add(struct api *api, const char *user, const char *password,
 	err |= str_dup(&u->hash, hash);
 	if (tenant)
 		err |= str_dup(&u->tenant, tenant);
-	if (agent)
+	if (agent && role == API_ROLE_AGENT)
 		err |= str_dup(&u->agent, agent);
 	if (err) {
 		mem_deref(u);
@@ -110,6 +114,40 @@ int api_user_add(struct api *api, const char *user, const char *password,
 	}
 	list_append(&api->users, &u->le, u);
 	return 0;
+}
+
+int api_user_add(struct api *api, const char *user, const char *password,
+		 enum api_role role, const char *tenant, const char *agent)
+{
+	uint8_t salt[16];
+	char hash[256];
+	int err;
+
+	if (!api || !password || strlen(password) < 4)
+		return EINVAL;
+	err = user_check(api, user, role, tenant, agent);
+	if (err)
+		return err;
+	rand_bytes(salt, sizeof(salt));
+	err = center_pin_hash(hash, sizeof(hash), password, salt,
+			      api->rounds);
+	if (err)
+		return err;
+	return user_append(api, user, hash, role, tenant, agent);
+}
+
+int api_user_add_hash(struct api *api, const char *user, const char *hash,
+		      enum api_role role, const char *tenant,
+		      const char *agent)
+{
+	int err;
+
+	if (!api || !hash || strncmp(hash, "pbkdf2-sha256$", 14))
+		return EINVAL;
+	err = user_check(api, user, role, tenant, agent);
+	if (err)
+		return err;
+	return user_append(api, user, hash, role, tenant, agent);
 }
 
 int api_key_add(struct api *api, const char *key, enum api_role role,

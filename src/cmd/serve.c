@@ -13,6 +13,7 @@
 #include "media/media.h"
 #include "sip/sipd.h"
 #include "store/store.h"
+#include "api/api.h"
 
 #define SERVE_MAX_FDS 65536     /* descriptors polled at most            */
 
@@ -39,7 +40,10 @@ static const char serve_usage[] =
 "                      (repeatable; dial codes do it from the phone)\n"
 "  --drain-s N         longest drain on SIGTERM, seconds        [60]\n"
 "  --rate-pps N        SIP packets per second per source address [500]\n"
-"  --http ADDR:PORT    HTTP API (not served by this version)\n"
+"  --http ADDR:PORT    HTTP API, event stream and /metrics on the same\n"
+"                      loop (docs/api.md); logins are the center's\n"
+"                      `users` (port 0: any free port, see the\n"
+"                      http-listening line)\n"
 "  -h, --help          this text\n";
 
 /* Parsed options. */
@@ -53,6 +57,8 @@ struct serve_opts {
 	char logins[4096];         /* --login items, space-separated        */
 	uint32_t drain_s;          /* --drain-s                             */
 	uint32_t rate_pps;         /* --rate-pps                            */
+	struct sa http;            /* --http                                */
+	bool has_http;             /* --http was given                      */
 };
 
 static int bad(const char *what, const char *val)
@@ -113,8 +119,10 @@ static int parse_opts(int argc, char **argv, struct serve_opts *o)
 		case 'T': o->tcp = false; break;
 		case 'p': o->prompts = optarg; break;
 		case 'H':
-			fprintf(stderr, "plateau serve: --http is not served "
-				"by this version; ignored\n");
+			if (sa_decode(&o->http, optarg, strlen(optarg)))
+				return bad("--http: expected ADDR:PORT, got",
+					   optarg);
+			o->has_http = true;
 			break;
 		case 's':
 			if (sa_decode(&o->sip, optarg, strlen(optarg)))
@@ -221,6 +229,63 @@ static void raise_fd_limit(void)
 	(void)fd_setsize((int)want);
 }
 
+/* Engine events to the HTTP api, once it exists (arg: struct api **). */
+static void api_forward(const struct acd_event *ev, void *arg)
+{
+	struct api **apip = arg;
+
+	api_acd_event(ev, *apip);
+}
+
+static void api_rearm(void *arg)
+{
+	sipd_acd_rearm(arg);
+}
+
+/* Starts the HTTP api on --http with the center's users. Prints the
+ * reason and returns non-zero on failure. */
+static int http_start(struct api **apip, const struct serve_opts *o,
+		      struct sipd *s, const struct center *ctr,
+		      struct store *st)
+{
+	struct api_deps deps;
+	struct sa laddr;
+	int err;
+
+	memset(&deps, 0, sizeof(deps));
+	deps.acd = sipd_acd(s);
+	deps.center = ctr;
+	deps.store = st;
+	deps.arg = s;
+	deps.after_input = api_rearm;
+	err = api_alloc(apip, &o->http, &deps);
+	if (err) {
+		re_fprintf(stderr, "plateau serve: --http %J: %s\n", &o->http,
+			   strerror(err));
+		return err;
+	}
+	for (size_t i = 0; i < ctr->n_users; i++) {
+		const struct center_user *u = &ctr->users[i];
+
+		err = api_user_add_hash(*apip, u->name, u->password_hash,
+					(enum api_role)u->role, u->tenant,
+					u->agent);
+		if (err) {
+			fprintf(stderr, "plateau serve: users[%zu] '%s': %s\n",
+				i, u->name, strerror(err));
+			*apip = api_free(*apip);
+			return err;
+		}
+	}
+	(void)api_laddr(*apip, &laddr);
+	sipd_log("event=http-listening http=%J users=%zu", &laddr,
+		 ctr->n_users);
+	if (!ctr->n_users)
+		sipd_log("event=http-warning why=no-users "
+			 "hint=\"add users to the center (docs/config.md)\"");
+	return 0;
+}
+
 static int serve_run(int argc, char **argv)
 {
 	struct serve_opts o;
@@ -229,6 +294,7 @@ static int serve_run(int argc, char **argv)
 	struct media *m = NULL;
 	struct sipd *s = NULL;
 	struct sipd_conf sc;
+	struct api *api = NULL;
 	struct media_opts mo;
 	struct sa maddr, laddr;
 	char err_txt[512];
@@ -289,11 +355,15 @@ static int serve_run(int argc, char **argv)
 	sc.logins = o.logins[0] ? o.logins : NULL;
 	sc.drain_ms = o.drain_s * 1000;
 	sc.rate_pps = o.rate_pps;
+	sc.event_h = api_forward;
+	sc.event_arg = &api;
 	err = sipd_alloc(&s, &sc, err_txt, sizeof(err_txt));
 	if (err) {
 		fprintf(stderr, "plateau serve: %s\n", err_txt);
 		goto out;
 	}
+	if (o.has_http && http_start(&api, &o, s, ctr, st))
+		goto out;
 	(void)sipd_laddr(s, &laddr);
 	sipd_log("event=listening sip=%J tcp=%s rtp=%u-%u data=%s db=%s "
 		 "center=\"%s\"", &laddr, o.tcp ? "yes" : "no", o.rtp_min,
@@ -306,6 +376,7 @@ static int serve_run(int argc, char **argv)
 	rc = err ? 1 : 0;
 	sipd_log("event=stopping");
 out:
+	api = api_free(api);
 	s = mem_deref(s);
 	m = mem_deref(m);
 	st = store_close(st);

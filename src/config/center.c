@@ -23,6 +23,28 @@ static const char *const empty_names[] = {
 
 static const char *const answer_names[] = {"answer", "early-media"};
 
+static const char *const role_names[CENTER_ROLE_COUNT] = {
+	"agent", "supervisor", "admin"
+};
+
+const char *center_role_name(enum center_role role)
+{
+	return (unsigned)role < CENTER_ROLE_COUNT ? role_names[role] : "?";
+}
+
+int center_role_parse(const char *name, enum center_role *rolep)
+{
+	if (!name || !rolep)
+		return EINVAL;
+	for (int i = 0; i < CENTER_ROLE_COUNT; i++) {
+		if (!strcmp(name, role_names[i])) {
+			*rolep = (enum center_role)i;
+			return 0;
+		}
+	}
+	return EINVAL;
+}
+
 const char *center_lang_name(enum center_lang lang)
 {
 	return (unsigned)lang < CENTER_LANG_COUNT ? lang_names[lang] : "?";
@@ -148,6 +170,13 @@ void center_destroy(void *arg)
 			route_free(&m->options[j].route);
 		route_free(&m->dflt);
 	}
+	for (size_t i = 0; c->users && i < c->n_users; i++) {
+		mem_deref(c->users[i].name);
+		mem_deref(c->users[i].tenant);
+		mem_deref(c->users[i].agent);
+		mem_deref(c->users[i].password_hash);
+	}
+	mem_deref(c->users);
 	mem_deref(c->tenants);
 	mem_deref(c->sites);
 	mem_deref(c->positions);
@@ -182,3 +211,4 @@ FIND(center_agent_find, struct center_agent, agents, n_agents, id)
 FIND(center_did_find, struct center_did, dids, n_dids, number)
 FIND(center_ivr_find, struct center_ivr, ivrs, n_ivrs, id)
 FIND(center_pause_find, struct center_pause_reason, pauses, n_pauses, id)
+FIND(center_user_find, struct center_user, users, n_users, name)

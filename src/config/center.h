@@ -7,7 +7,7 @@
  * One `struct center` holds everything a node needs to run a floor:
  * tenants, sites, positions (seats with SIP credentials), pause reasons,
  * dispositions, queues (routing and media settings), agents (skills, PIN,
- * memberships), DIDs and IVR menus.
+ * memberships), DIDs, IVR menus and the users of the HTTP API.
  *
  * A center is immutable once loaded. It is a libre mem object: free it
  * with mem_deref() (NULL is fine). Every string in it is owned by it and
@@ -154,6 +154,25 @@ struct center_did {
 	enum center_lang language; /* greeting language; default fr         */
 };
 
+/* Who may use the HTTP API (docs/api.md). Same order as enum api_role. */
+enum center_role {
+	CENTER_ROLE_AGENT = 0,     /* acts for one agent                    */
+	CENTER_ROLE_SUPERVISOR,    /* watches and steers a tenant's floor   */
+	CENTER_ROLE_ADMIN,         /* configures a tenant (or, with no
+				      tenant, the whole center: operator)   */
+	CENTER_ROLE_COUNT
+};
+
+/* A login of the HTTP API. The password is kept only as a salted PBKDF2
+ * hash; the file never holds it in clear (`plateau passwd` makes one). */
+struct center_user {
+	char *name;                /* login (an id), unique                 */
+	enum center_role role;
+	char *tenant;              /* tenant id; NULL = operator (admin)    */
+	char *agent;               /* agent id (role agent), else NULL      */
+	char *password_hash;       /* "pbkdf2-sha256$ITER$SALT$HASH"        */
+};
+
 struct center {
 	char *name;                /* center name                           */
 	char *timezone;            /* IANA zone, e.g. "Africa/Casablanca"   */
@@ -168,6 +187,7 @@ struct center {
 	struct center_agent *agents;          size_t n_agents;
 	struct center_did *dids;              size_t n_dids;
 	struct center_ivr *ivrs;              size_t n_ivrs;
+	struct center_user *users;            size_t n_users;
 };
 
 /* Loading options (NULL = defaults). */
@@ -216,6 +236,8 @@ const struct center_ivr *center_ivr_find(const struct center *c,
 					 const char *id);
 const struct center_pause_reason *center_pause_find(const struct center *c,
 						    const char *id);
+const struct center_user *center_user_find(const struct center *c,
+					   const char *name);
 
 /* Secrets. center_ha1 writes 33 bytes (32 hex + NUL). center_pin_hash
  * hashes a PIN with a 16-byte salt into "pbkdf2-sha256$ITER$SALT$HASH"
@@ -226,6 +248,10 @@ int center_ha1(char ha1[CENTER_HA1_LEN + 1], const char *user,
 int center_pin_hash(char *out, size_t outsz, const char *pin,
 		    const uint8_t salt[16], unsigned iterations);
 bool center_pin_verify(const char *pin_hash, const char *pin);
+
+/* "agent", "supervisor", "admin"; parse returns EINVAL otherwise. */
+const char *center_role_name(enum center_role role);
+int center_role_parse(const char *name, enum center_role *rolep);
 
 /* "fr" .. "es"; parse returns EINVAL for anything else. */
 const char *center_lang_name(enum center_lang lang);

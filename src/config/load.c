@@ -48,6 +48,7 @@ struct ld {
 	struct center *c;          /* the center being built                */
 	unsigned iter;             /* PBKDF2 rounds for plaintext PINs      */
 	struct idx *tenants, *sites, *positions, *pauses, *queues, *ivrs;
+	struct idx *agents_x;      /* agents, for users' references         */
 };
 
 static int fail(struct ld *ld, const char *key, const char *fmt, ...)
@@ -440,6 +441,13 @@ static const char *agent_id(const struct center *c, size_t i, const char **t)
 {
 	*t = NULL;
 	return c->agents[i].id;
+}
+
+static const char *user_name(const struct center *c, size_t i,
+			     const char **t)
+{
+	*t = NULL;
+	return c->users[i].name;
 }
 
 static const char *did_number(const struct center *c, size_t i,
@@ -1157,6 +1165,67 @@ static int agent_parse(struct ld *ld, const struct odict *o, size_t i,
 	return err;
 }
 
+/* A user of the HTTP API. Clear passwords are refused: the file holds
+ * only the salted hash (`plateau passwd` prints one). */
+static int user_parse(struct ld *ld, const struct odict *o, size_t i,
+		      void *arg)
+{
+	static const char *const keys[] = {"user", "role", "tenant", "agent",
+		"password_hash", "password", NULL};
+	struct center_user *u = &ld->c->users[i];
+	const struct odict_entry *ph;
+	const struct idx *f = NULL;
+	char *role = NULL;
+	int err;
+
+	(void)arg;
+	err = check_keys(ld, o, keys);
+	if (!err && field(o, "password"))
+		return fail(ld, "password", "clear passwords are not kept; "
+			    "give password_hash (plateau passwd prints one)");
+	if (!err)
+		err = get_id(ld, o, "user", true, &u->name);
+	if (!err)
+		err = get_str(ld, o, "role", true, &role);
+	if (!err && center_role_parse(role, &u->role))
+		err = fail(ld, "role", "expected agent, supervisor or admin");
+	mem_deref(role);
+	if (!err)
+		err = get_id(ld, o, "tenant", false, &u->tenant);
+	if (!err && u->tenant)
+		err = ref(ld, "tenant", u->tenant, ld->tenants,
+			  ld->c->n_tenants, "tenant", NULL);
+	if (!err && !u->tenant && u->role != CENTER_ROLE_ADMIN)
+		err = fail(ld, "tenant", "required: only an admin may be the "
+			   "operator (no tenant)");
+	if (!err)
+		err = get_id(ld, o, "agent", false, &u->agent);
+	if (!err && u->role == CENTER_ROLE_AGENT && !u->agent)
+		err = fail(ld, "agent", "required for role agent");
+	if (!err && u->role != CENTER_ROLE_AGENT && u->agent)
+		err = fail(ld, "agent", "only for role agent");
+	if (!err && u->agent)
+		err = ref(ld, "agent", u->agent, ld->agents_x,
+			  ld->c->n_agents, "agent", &f);
+	if (!err && f) {
+		const char *at = ld->c->agents[f->i].tenant;
+
+		if (at && strcmp(at, u->tenant))
+			err = fail(ld, "agent", "agent '%s' belongs to tenant "
+				   "'%s', not '%s'", u->agent, at, u->tenant);
+	}
+	if (err)
+		return err;
+	ph = field(o, "password_hash");
+	if (!ph)
+		return fail(ld, "password_hash", "required");
+	if (ph->type != ODICT_STRING || !pin_hash_valid(ph->u.str))
+		return fail(ld, "password_hash", "expected \"pbkdf2-sha256"
+			    "$ITER$SALT$HASH\" (ITER 1..%u, 32+64 hex)",
+			    PIN_ITER_MAX);
+	return str_dup(&u->password_hash, ph->u.str);
+}
+
 static int did_parse(struct ld *ld, const struct odict *o, size_t i,
 		     void *arg)
 {
@@ -1325,9 +1394,10 @@ static int root_parse(struct ld *ld, const struct odict *root)
 {
 	static const char *const keys[] = {"name", "timezone", "sip_realm",
 		"tenants", "sites", "positions", "pause_reasons",
-		"dispositions", "queues", "agents", "dids", "ivr_menus", NULL};
+		"dispositions", "queues", "agents", "dids", "ivr_menus",
+		"users", NULL};
 	struct center *c = ld->c;
-	struct idx *users = NULL, *agents = NULL, *numbers = NULL;
+	struct idx *users = NULL, *numbers = NULL;
 	int err;
 
 	err = check_keys(ld, root, keys);
@@ -1359,7 +1429,7 @@ static int root_parse(struct ld *ld, const struct odict *root)
 #define SECTION(key, arr, n, fn, get, xp)                                  \
 	section(ld, root, key, (void **)&c->arr, &c->n,                    \
 		sizeof(*c->arr), fn, get, get == did_number ? "number" :   \
-		"id", xp)
+		get == user_name ? "user" : "id", xp)
 
 	err = SECTION("tenants", tenants, n_tenants, tenant_parse, tenant_id,
 		      &ld->tenants);
@@ -1388,15 +1458,17 @@ static int root_parse(struct ld *ld, const struct odict *root)
 	}
 	if (!err)
 		err = SECTION("agents", agents, n_agents, agent_parse,
-			      agent_id, &agents);
+			      agent_id, &ld->agents_x);
 	if (!err)
 		err = SECTION("dids", dids, n_dids, did_parse, did_number,
 			      &numbers);
 	if (!err)
+		err = SECTION("users", users, n_users, user_parse, user_name,
+			      NULL);
+	if (!err)
 		err = late_refs(ld);
 #undef SECTION
 	mem_deref(users);
-	mem_deref(agents);
 	mem_deref(numbers);
 	return err;
 }
@@ -1471,6 +1543,7 @@ int center_parse(const char *buf, size_t len, const char *name,
 	mem_deref(ld.pauses);
 	mem_deref(ld.queues);
 	mem_deref(ld.ivrs);
+	mem_deref(ld.agents_x);
 	if (e)
 		mem_deref(ld.c);
 	else

@@ -360,6 +360,25 @@ int center_write_json(struct re_printf *pf, const struct center *c)
 		err |= re_hprintf(pf, "\n    }");
 	}
 	err |= close_arr(pf, c->n_dids);
+
+	err |= open_arr(pf, "users", c->n_users);
+	for (size_t i = 0; i < c->n_users; i++) {
+		const struct center_user *u = &c->users[i];
+
+		err |= re_hprintf(pf, "%s    {\"user\": ", i ? ",\n" : "");
+		err |= jstr(pf, u->name);
+		err |= re_hprintf(pf, ", \"role\": \"%s\", \"tenant\": ",
+				  center_role_name(u->role));
+		err |= jstr(pf, u->tenant);
+		if (u->agent) {
+			err |= re_hprintf(pf, ", \"agent\": ");
+			err |= jstr(pf, u->agent);
+		}
+		err |= re_hprintf(pf, ",\n      \"password_hash\": ");
+		err |= jstr(pf, u->password_hash);
+		err |= re_hprintf(pf, "}");
+	}
+	err |= close_arr(pf, c->n_users);
 	err |= re_hprintf(pf, "\n}\n");
 	return err ? EIO : 0;
 }

@@ -740,6 +740,8 @@ void call_acd_event(const struct acd_event *ev, void *arg)
 	struct call *c = NULL;
 
 	store_event(s, ev);
+	if (s->conf.event_h)
+		s->conf.event_h(ev, s->conf.event_arg);
 
 	if (ev->type == ACD_EV_AGENT_STATE) {
 		sipd_log("event=agent-state agent=%s state=%s old=%s "

@@ -28,6 +28,7 @@ struct acd;
 struct media;
 struct store;
 struct sip_msg;
+struct acd_event;
 
 struct sipd_conf {
 	struct sa laddr;           /* SIP listen address (UDP, TCP)        */
@@ -44,6 +45,10 @@ struct sipd_conf {
 				      0 = 60000                            */
 	uint32_t rate_pps;         /* guard: packets/s per address; 0 =
 				      default                              */
+	void (*event_h)(const struct acd_event *ev, void *arg);
+				   /* every engine event is also passed
+				      here (the HTTP api), or NULL         */
+	void *event_arg;           /* for event_h                          */
 };
 
 /* On error, errmsg (may be NULL) receives a one-line reason. */
@@ -53,6 +58,10 @@ const char *sipd_errmsg(const struct sipd *s);
 
 /* The engine the server feeds (built from the center). */
 struct acd *sipd_acd(const struct sipd *s);
+
+/* Re-arms the engine's timer after an input fed from outside the
+ * server (the HTTP api's agent actions). */
+void sipd_acd_rearm(struct sipd *s);
 
 /* The SIP stack (for tests that send from the server's own stack). */
 struct sip *sipd_sip(const struct sipd *s);

@@ -71,8 +71,6 @@ void sipd_reply(struct sipd *s, const struct sip_msg *msg,
 
 /* Frees obj from the next 0 ms tick (never inside its own callback). */
 void sipd_trash(struct sipd *s, void *obj);
-/* Re-arms the engine timer at acd_next_deadline(). */
-void sipd_acd_rearm(struct sipd *s);
 /* Starts the 0 ms tick that runs deferred work. */
 void sipd_defer_kick(struct sipd *s);
 

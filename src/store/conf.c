@@ -212,7 +212,7 @@ static int save_ivr(struct store *st, const struct center_ivr *m,
 }
 
 static const char *const config_tables[] = {
-	"ivr_options", "ivr_menus", "dids", "memberships", "agent_skills",
+	"users", "ivr_options", "ivr_menus", "dids", "memberships", "agent_skills",
 	"agents", "queue_widen", "queues", "dispositions", "pause_reasons",
 	"positions", "sites", "tenants", "center", NULL
 };
@@ -301,6 +301,15 @@ static int save_all(struct store *st, const struct center *c)
 			  "?, ?)", "ssssssi", d->number, d->tenant,
 			  d->route.queue, d->route.menu, d->route.skills, lang,
 			  (int64_t)i);
+	}
+	for (size_t i = 0; !err && i < c->n_users; i++) {
+		const struct center_user *u = &c->users[i];
+
+		snprintf(what, sizeof(what), "user %s", u->name);
+		err = run(st, what, "INSERT INTO users (name, role, tenant, "
+			  "agent, password_hash, ord) VALUES (?, ?, ?, ?, ?, "
+			  "?)", "sssssi", u->name, center_role_name(u->role),
+			  u->tenant, u->agent, u->password_hash, (int64_t)i);
 	}
 	return err;
 }
@@ -689,6 +698,19 @@ static void row_did(struct store *st, struct doc *d, sqlite3_stmt *s,
 	put(d, "}");
 }
 
+static void row_user(struct store *st, struct doc *d, sqlite3_stmt *s,
+		     size_t i)
+{
+	(void)st;
+	put(d, "%s\n    {\"user\": ", i ? "," : "");
+	jstr(d, ctext(s, 0));
+	kstr(d, "role", ctext(s, 1));
+	kstr(d, "tenant", ctext(s, 2));
+	kstr(d, "agent", ctext(s, 3));
+	kstr(d, "password_hash", ctext(s, 4));
+	put(d, "}");
+}
+
 static void row_center(struct store *st, struct doc *d, sqlite3_stmt *s,
 		       size_t i)
 {
@@ -775,6 +797,10 @@ int store_center_load(struct store *st, struct center **cp)
 		err = section(st, &d, "dids", "SELECT number, tenant, queue, "
 			      "menu, skills, language FROM dids ORDER BY ord",
 			      row_did);
+	if (!err)
+		err = section(st, &d, "users", "SELECT name, role, tenant, "
+			      "agent, password_hash FROM users ORDER BY ord",
+			      row_user);
 	put(&d, "\n}\n");
 	sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
 	if (!err)

@@ -172,6 +172,21 @@ const struct migration store_migrations[] = {
 	"  language TEXT,"                 /* NULL: not given (fr) */
 	"  ord INTEGER NOT NULL);"
 },
+{
+	"configuration: users of the HTTP API",
+
+	/* Logins of the API; the password only as its salted PBKDF2 hash.
+	 * tenant NULL: the operator (an admin spanning every tenant). */
+	"CREATE TABLE users ("
+	"  name TEXT PRIMARY KEY,"
+	"  role TEXT NOT NULL CHECK (role IN ('agent', 'supervisor',"
+	"    'admin')),"
+	"  tenant TEXT REFERENCES tenants(id),"
+	"  agent TEXT REFERENCES agents(id),"
+	"  password_hash TEXT NOT NULL CHECK (password_hash LIKE"
+	"    'pbkdf2-sha256$%'),"
+	"  ord INTEGER NOT NULL);"
+},
 };
 
 const size_t store_n_migrations =

@@ -250,6 +250,24 @@ static int test_auth_hash(void)
 	    api_user_add(f.api, "n4", "xxxxxx", API_ROLE_ADMIN, "zz",
 			 NULL) != EINVAL)
 		goto fail;
+	/* a hash from the center file logs in with its password; an agent
+	 * user of another tenant's agent and a non-hash are refused */
+	if (api_user_add_hash(f.api, "h1", u->hash, API_ROLE_SUPERVISOR,
+			      "t2", NULL) ||
+	    api_user_add_hash(f.api, "h2", u->hash, API_ROLE_AGENT, "t2",
+			      "a1") != EINVAL ||
+	    api_user_add_hash(f.api, "h3", "pass-1", API_ROLE_ADMIN, NULL,
+			      NULL) != EINVAL)
+		goto fail;
+	{
+		struct sa peer;
+		struct api_session *s = NULL;
+
+		sa_set_str(&peer, "192.0.2.9", 1);
+		if (api_login(f.api, &peer, "h1", "pass-1", &s) || !s ||
+		    strcmp(s->user->tenant, "t2"))
+			goto fail;
+	}
 	fx_free(&f);
 	return 0;
  fail:

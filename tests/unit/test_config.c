@@ -213,6 +213,9 @@ static int test_hash_vectors(void)
 	"\"sip_password\": \"pw\"}],\n"
 
 #define Q1 "{\"id\": \"q1\", \"tenant\": \"t1\"}"
+/* A well-formed password hash (the password does not matter here). */
+#define UH "pbkdf2-sha256$1000$00112233445566778899aabbccddeeff$" \
+	"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
 #define Q2 "{\"id\": \"q2\", \"tenant\": \"t2\"}"
 
 static int test_base_is_valid(void)
@@ -398,6 +401,35 @@ static const struct bad bad_files[] = {
 	 "\"ok\"}]}",
 	 "t.json: dispositions[2].id: 'ok' is already a disposition of tenant "
 	 "'t1' (dispositions[0])"},
+	/* users of the HTTP API */
+	{BASE_HEAD " \"users\": [{\"user\": \"op\", \"role\": \"admin\", "
+	 "\"password\": \"secret-1\"}]}",
+	 "t.json: users[0].password: clear passwords are not kept; give "
+	 "password_hash (plateau passwd prints one)"},
+	{BASE_HEAD " \"users\": [{\"user\": \"s\", \"role\": \"supervisor\", "
+	 "\"password_hash\": \"" UH "\"}]}",
+	 "t.json: users[0].tenant: required: only an admin may be the "
+	 "operator (no tenant)"},
+	{BASE_HEAD " \"users\": [{\"user\": \"s\", \"role\": \"boss\", "
+	 "\"tenant\": \"t1\", \"password_hash\": \"" UH "\"}]}",
+	 "t.json: users[0].role: expected agent, supervisor or admin"},
+	{BASE_HEAD " \"users\": [{\"user\": \"g\", \"role\": \"agent\", "
+	 "\"tenant\": \"t1\", \"password_hash\": \"" UH "\"}]}",
+	 "t.json: users[0].agent: required for role agent"},
+	{BASE_HEAD " \"agents\": [{\"id\": \"a1\", \"tenant\": \"t2\"}],\n"
+	 " \"users\": [{\"user\": \"g\", \"role\": \"agent\", \"tenant\": "
+	 "\"t1\", \"agent\": \"a1\", \"password_hash\": \"" UH "\"}]}",
+	 "t.json: users[0].agent: agent 'a1' belongs to tenant 't2', not "
+	 "'t1'"},
+	{BASE_HEAD " \"users\": [{\"user\": \"s\", \"role\": \"admin\", "
+	 "\"tenant\": \"t1\", \"password_hash\": \"md5$x\"}]}",
+	 "t.json: users[0].password_hash: expected \"pbkdf2-sha256$ITER$SALT"
+	 "$HASH\" (ITER 1..10000000, 32+64 hex)"},
+	{BASE_HEAD " \"users\": [{\"user\": \"s\", \"role\": \"admin\", "
+	 "\"tenant\": \"t1\", \"password_hash\": \"" UH "\"}, {\"user\": "
+	 "\"s\", \"role\": \"admin\", \"tenant\": \"t2\", \"password_hash\": "
+	 "\"" UH "\"}]}",
+	 "t.json: users[1].user: 's' is already the user of users[0]"},
 	{NULL, NULL}
 };
 
@@ -502,7 +534,12 @@ static int test_round_trip(void)
 		   c->queues[0].acd.widen[1].after_ms !=
 		   c2->queues[0].acd.widen[1].after_ms ||
 		   strcmp(c->ivrs[0].prompt[CENTER_LANG_AR],
-			  c2->ivrs[0].prompt[CENTER_LANG_AR])))
+			  c2->ivrs[0].prompt[CENTER_LANG_AR]) ||
+		   c->n_users < 5 || c->n_users != c2->n_users ||
+		   strcmp(c->users[1].password_hash,
+			  c2->users[1].password_hash) ||
+		   c2->users[0].tenant || c2->users[0].role !=
+		   CENTER_ROLE_ADMIN))
 		e = EINVAL;
 	mem_deref(out);
 	mem_deref(out2);
