@@ -64,6 +64,15 @@ build/gen/suites.h: $(TEST_SRCS) Makefile
 		case $$n in test_*) echo "SUITE($${n#test_})";; esac; \
 		done > $@.tmp && mv $@.tmp $@
 
+# The web pages, embedded into the api (src/api/static.c).
+WEB_FILES := $(shell find web -type f ! -name '.*' 2>/dev/null | sort)
+build/gen/web_files.h: $(WEB_FILES) scripts/web_embed.py
+	@mkdir -p $(@D)
+	python3 scripts/web_embed.py web $@
+
+build/obj/src/api/static.o build/san/src/api/static.o \
+build/fobj/src/api/static.o: build/gen/web_files.h
+
 build/obj/%.o: %.c $(HDRS) build/gen/commands.h build/gen/suites.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@

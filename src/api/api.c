@@ -35,6 +35,7 @@ static const char *reason(uint16_t s)
 {
 	switch (s) {
 	case 200: return "OK";
+	case 304: return "Not Modified";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";
 	case 403: return "Forbidden";
@@ -96,18 +97,25 @@ static void reply_send(struct api_conn *c, const struct api_reply *r,
 	}
 	else {
 		err = mbuf_printf(mb, "HTTP/1.1 %u %s\r\n"
-				  "Content-Type: %s\r\n"
-				  "Content-Length: %zu\r\n"
-				  "Cache-Control: no-store\r\n"
-				  "%s"
-				  "%s\r\n",
+				  "Content-Type: %s\r\n",
 				  r->status, reason(r->status),
-				  r->ctype ? r->ctype : "application/json",
-				  r->body ? r->body->end : (size_t)0,
-				  r->status == 401 ?
-				  "WWW-Authenticate: Bearer\r\n" : "",
-				  close ? "Connection: close\r\n" : "");
-		if (!err && r->body)
+				  r->ctype ? r->ctype : "application/json");
+		/* A 304 has no body and must not announce one. */
+		if (r->status != 304)
+			err |= mbuf_printf(mb, "Content-Length: %zu\r\n",
+					   r->body ? r->body->end : (size_t)0);
+		if (r->etag)
+			err |= mbuf_printf(mb, "ETag: %s\r\n", r->etag);
+		err |= mbuf_printf(mb, "Cache-Control: %s\r\n"
+				   "%s"
+				   "%s"
+				   "%s\r\n",
+				   r->cache ? r->cache : "no-store",
+				   r->xhdrs ? r->xhdrs : "",
+				   r->status == 401 ?
+				   "WWW-Authenticate: Bearer\r\n" : "",
+				   close ? "Connection: close\r\n" : "");
+		if (!err && r->body && !r->head && r->status != 304)
 			err = mbuf_write_mem(mb, r->body->buf, r->body->end);
 	}
 	if (!err)

@@ -61,6 +61,14 @@ struct api_conn {
 	uint64_t next_id;          /* sse: next event id to send            */
 };
 
+/* Who is calling on a live call, for the agent desktop's screen pop. */
+#define API_POP_SLOTS 512          /* live calls remembered, a ring      */
+struct api_pop {
+	uint64_t call;             /* engine call id, 0 = free slot         */
+	char caller[33];           /* caller's number                       */
+	char did[33];              /* number called                         */
+};
+
 struct api {
 	struct api_deps deps;
 	struct tcp_sock *ts;       /* listening socket, or NULL             */
@@ -78,6 +86,7 @@ struct api {
 	uint64_t req_by_class[6];  /* replies by status / 100               */
 	uint64_t sse_dropped;      /* slow event-stream clients dropped     */
 	uint64_t events_in;        /* engine events seen                    */
+	struct api_pop pop[API_POP_SLOTS]; /* callers of live calls (desk.c) */
 };
 
 /* A parsed request. */
@@ -99,6 +108,10 @@ struct api_reply {
 	struct mbuf *body;
 	bool sse;                  /* switch the connection to the stream   */
 	uint64_t sse_from;         /* first event id to send                */
+	const char *cache;         /* Cache-Control value; NULL = no-store  */
+	const char *etag;          /* ETag value (quoted), or NULL          */
+	const char *xhdrs;         /* extra header lines, or NULL           */
+	bool head;                 /* HEAD: headers only                    */
 };
 
 acd_ms_t api_now(const struct api *api);

@@ -7,6 +7,8 @@
 #include "config/center.h"
 #include "store/store.h"
 #include "api/api_int.h"
+#include "api/static.h"
+#include "api/desk.h"
 
 #define SEG_MAX 6                  /* path segments at most             */
 #define ID_MAX CENTER_ID_MAX       /* longest id in a path, bytes       */
@@ -959,6 +961,11 @@ void api_route(struct api *api, struct api_req *req, struct api_reply *r)
 	get = is(&req->met, "GET");
 	post = is(&req->met, "POST");
 
+	/* Everything outside /api/ and /metrics is the web pages. */
+	if (api_static_claims(&req->path)) {
+		api_static(api, req, r);
+		return;
+	}
 	if (!split(&req->path, seg, &n)) {
 		api_error(r, 404, "not_found", "no such route");
 		return;
@@ -1020,6 +1027,10 @@ void api_route(struct api *api, struct api_req *req, struct api_reply *r)
 		    api_role_name(req->user->role),
 		    api_json_str, req->user->tenant,
 		    api_json_str, req->user->agent);
+		return;
+	}
+	if ((n == 3 || n == 4) && !strcmp(what, "desk")) {
+		api_desk(api, req, r, n == 4 ? seg[3] : NULL);
 		return;
 	}
 	if (n == 5 && !strcmp(what, "agents")) {

@@ -1,0 +1,222 @@
+// wallboard.js — the supervisor's wallboard: queues (waiting, longest
+// wait, today's service level against target, abandoned, agents by
+// state), sites and agents with timers, and the day's chart; refreshed
+// from the live event stream, never by reloading the page.
+import {Client} from './api.js';
+import {pickLang, langMenus, t, duration} from './i18n.js';
+import {$, el, show, say, debounce} from './ui.js';
+import {bucket, draw} from './chart.js';
+
+const api = new Client('wallboard');
+const wall = {
+	queues: [],
+	agents: [],
+	sites: [],
+	calls: [],
+	at: 0,              // performance.now() of the last live read
+	stream: null,
+	events: 0,          // events received (shown in the title)
+};
+
+function view(name) {
+	show('#login-view', name === 'login');
+	show('#board-view', name === 'board');
+	$('#signout').hidden = name === 'login';
+	$('#who').textContent = api.session ? api.session.user : '';
+}
+
+const pct = v => v === null || v === undefined ? '–' : v + '%';
+
+// A queue's colour: missing its target (red), a call already waiting
+// past the threshold (amber), or fine (green).
+function health(q) {
+	const l = q.live || {};
+	if (l.service_level_pct !== null && l.service_level_pct !== undefined &&
+	    l.service_level_pct < q.sl_target)
+		return 'miss';
+	if (l.waiting && l.longest_wait_ms > q.sl_time_ms)
+		return 'warn';
+	return 'ok';
+}
+
+function paintQueues() {
+	const tb = $('#queues tbody');
+	const elapsed = performance.now() - wall.at;
+	tb.replaceChildren();
+	let waiting = 0, longest = 0, answered = 0, abandoned = 0;
+	let inSl = 0, done = 0;
+	for (const q of wall.queues) {
+		const l = q.live || {agents: {}};
+		const lw = l.waiting ? l.longest_wait_ms + elapsed : null;
+		waiting += l.waiting || 0;
+		longest = Math.max(longest, lw || 0);
+		answered += l.answered || 0;
+		abandoned += l.abandoned || 0;
+		inSl += l.answered_in_sl || 0;
+		done += (l.answered || 0) + (l.abandoned || 0) +
+			(l.exited || 0);
+		const a = l.agents || {};
+		tb.append(el('tr', {class: 'q-' + health(q),
+				dataset: {queue: q.id}},
+			el('th', {scope: 'row'}, q.name || q.id),
+			el('td', {class: 'waiting'}, l.waiting || 0),
+			el('td', {class: 'longest'}, lw === null ? '–' :
+				duration(lw)),
+			el('td', {class: 'sl'}, pct(l.service_level_pct)),
+			el('td', {}, q.sl_target + '% / ' +
+				Math.round(q.sl_time_ms / 1000) + ' s'),
+			el('td', {class: 'answered'}, l.answered || 0),
+			el('td', {class: 'abandoned'}, l.abandoned || 0),
+			el('td', {}, a.ready || 0),
+			el('td', {}, a['on-call'] || 0),
+			el('td', {}, a['wrap-up'] || 0),
+			el('td', {}, a.paused || 0)));
+	}
+	$('#t-waiting').textContent = waiting;
+	$('#t-longest').textContent = waiting ? duration(longest) : '–';
+	$('#t-sl').textContent = done ? Math.round(100 * inSl / done) + '%' :
+		'–';
+	$('#t-answered').textContent = answered;
+	$('#t-abandoned').textContent = abandoned;
+}
+
+function paintAgents() {
+	const elapsed = performance.now() - wall.at;
+	const bySite = new Map();
+	const tb = $('#agents tbody');
+	tb.replaceChildren();
+	const working = wall.agents.filter(a => a.live &&
+		a.live.state !== 'logged-out');
+	for (const a of working) {
+		const l = a.live;
+		const site = l.site || '–';
+		const s = bySite.get(site) || {};
+		s[l.state] = (s[l.state] || 0) + 1;
+		bySite.set(site, s);
+		tb.append(el('tr', {dataset: {agent: a.id}},
+			el('th', {scope: 'row'}, a.name || a.id),
+			el('td', {}, siteName(site)),
+			el('td', {}, l.position || ''),
+			el('td', {}, el('span', {class: 'badge',
+				dataset: {state: l.state}}, t('state.' + l.state))),
+			el('td', {class: 'timer'}, duration(l.since_ms + elapsed))));
+	}
+	const st = $('#sites tbody');
+	st.replaceChildren();
+	for (const [site, s] of [...bySite].sort()) {
+		st.append(el('tr', {dataset: {site}},
+			el('th', {scope: 'row'}, siteName(site)),
+			el('td', {}, s.ready || 0),
+			el('td', {}, s.offered || 0),
+			el('td', {}, s['on-call'] || 0),
+			el('td', {}, s['wrap-up'] || 0),
+			el('td', {}, s.paused || 0)));
+	}
+}
+
+function siteName(id) {
+	const s = wall.sites.find(x => x.id === id);
+	return s ? s.name || s.id : id;
+}
+
+function paintChart() {
+	const th = new Map(wall.queues.map(q => [q.id, q.sl_time_ms]));
+	const b = bucket(wall.calls, 30, q => th.get(q) ?? 20000);
+	const targets = wall.queues.map(q => q.sl_target);
+	const target = targets.length ?
+		targets.reduce((a, v) => a + v, 0) / targets.length / 100 : 0.8;
+	draw($('#chart'), b, target);
+}
+
+async function readLive() {
+	const [q, a] = await Promise.all([api.get('/api/v1/queues'),
+		api.get('/api/v1/agents')]);
+	wall.queues = q.queues;
+	wall.agents = a.agents;
+	wall.at = performance.now();
+	paintQueues();
+	paintAgents();
+	$('#updated').textContent = t('wall.updated', {
+		time: new Date().toLocaleTimeString()});
+}
+
+async function readCalls() {
+	const c = await api.get('/api/v1/calls?limit=5000');
+	wall.calls = c.calls;
+	paintChart();
+}
+
+const liveSoon = debounce(() => readLive().catch(() => {}), 200);
+const callsSoon = debounce(() => readCalls().catch(() => {}), 1000);
+
+function onEvent(ev) {
+	wall.events++;
+	document.body.dataset.events = wall.events;
+	liveSoon();
+	if (ev.type === 'complete' || ev.type === 'abandon' ||
+	    ev.type === 'exit' || ev.type === 'call-enter')
+		callsSoon();
+}
+
+async function boot() {
+	try {
+		if (api.session.role === 'agent') {
+			api.forget();
+			throw {code: 'not_supervisor'};
+		}
+		const s = await api.get('/api/v1/sites');
+		wall.sites = s.sites;
+		view('board');
+		await readLive();
+		await readCalls();
+		if (wall.stream)
+			wall.stream.close();
+		wall.stream = api.stream(onEvent, st => {
+			$('#stream').dataset.state = st;
+			if (st === 'open')
+				liveSoon();
+		});
+	} catch (e) {
+		view('login');
+		say('#login-msg', e);
+	}
+}
+
+$('#login-form').addEventListener('submit', async ev => {
+	ev.preventDefault();
+	try {
+		await api.login($('#user').value.trim(), $('#password').value);
+		$('#password').value = '';
+		say('#login-msg', null);
+		await boot();
+	} catch (e) {
+		say('#login-msg', e);
+	}
+});
+$('#signout').addEventListener('click', async () => {
+	if (wall.stream)
+		wall.stream.close();
+	await api.logout();
+	view('login');
+});
+api.onexpired = () => view('login');
+document.addEventListener('langchange', () => {
+	if (wall.queues.length) {
+		paintQueues();
+		paintAgents();
+		paintChart();
+	}
+});
+setInterval(() => {
+	if (wall.queues.length) {
+		paintQueues();
+		paintAgents();
+	}
+}, 1000);
+
+pickLang();
+langMenus();
+if (api.session)
+	boot();
+else
+	view('login');
