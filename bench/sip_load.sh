@@ -1,0 +1,392 @@
+#!/bin/sh
+# sip_load.sh — the issue's telephony benchmarks through `plateau serve`
+# on loopback, each against sipp talking to sipp alone in the same run
+# (the ceiling of the load generator on this machine):
+#
+#   setup   : caller -> queue (answered, hold music) -> BYE after 100 ms;
+#             steps the rate up; the highest rate with < 0.1% failed calls
+#   full    : caller -> queue -> agent phone answers -> 5 s of PCMA both
+#             ways (caller rtp_stream, agent echoes) -> BYE; steps the rate
+#   bridged : N calls held at once, bridged to agents, 20 ms PCMA relayed
+#             both ways for 20 s; packet loss counted by plateau's legs
+#   memory  : RSS deltas of plateau (VmRSS, /proc) per registered agent,
+#             per waiting caller and per bridged call, at N and 2N
+#
+#   bench/sip_load.sh [setup|full|bridged|memory|all]     (default all)
+#
+# Sizes come from the environment (defaults in brackets):
+#   RATES       setup rates, calls/s      [200 400 600 800 1000 1200]
+#   SETUP_S     seconds of calls per step                        [10]
+#   FULL_RATES  full-path rates           [25 50 100 150 200 250]
+#   FULL_S      seconds of calls per step                        [10]
+#   BRIDGED     concurrent bridged calls  [100 250 500 1000 2000]
+#   MEM_N       N of the memory deltas                          [200]
+# A step that fails (>= 0.1% failed calls or lost packets) ends its
+# ladder. Every sipp run is bounded (-m calls, timeout); every process
+# started here is stopped on exit. Loopback only.
+set -u
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+PLATEAU=${PLATEAU:-$ROOT/build/plateau}
+WHAT=${1:-all}
+RATES=${RATES:-200 400 600 800 1000 1200}
+SETUP_S=${SETUP_S:-10}
+FULL_RATES=${FULL_RATES:-25 50 100 150 200 250}
+FULL_S=${FULL_S:-10}
+BRIDGED=${BRIDGED:-100 250 500 1000 2000}
+MEM_N=${MEM_N:-200}
+W=$(mktemp -d /tmp/plateau-sipload.XXXXXX)
+PIDS=""
+SPID=""
+cleanup() {
+	for p in $PIDS $SPID; do kill -9 "$p" 2>/dev/null; done
+	[ -n "${KEEP:-}" ] || rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+[ -x "$PLATEAU" ] || { echo "build first: make"; exit 1; }
+command -v sipp >/dev/null || { echo "sipp missing (sip-tester)"; exit 1; }
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+port() {
+	python3 -c 'import socket; s=socket.socket(socket.AF_INET,
+socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+py() { python3 -c "print($1)"; }
+
+# center AGENTS: positions p0.. (password pwN), agents a0.. in queue
+# "full" (wrap-up 0, ring 5 s), queue "wait" with no agent.
+center() {
+	python3 - "$1" <<'PY'
+import json, sys
+n = int(sys.argv[1])
+c = {"name": "sip load", "timezone": "Africa/Casablanca",
+     "sip_realm": "bench.plateau",
+     "tenants": [{"id": "t", "name": "T"}],
+     "sites": [{"id": "s", "name": "S", "city": "Casablanca"}],
+     "positions": [{"id": "p%d" % i, "site": "s", "sip_user": "p%d" % i,
+                    "sip_password": "pw%d" % i} for i in range(n)],
+     "queues": [
+         {"id": "full", "tenant": "t", "name": "full path",
+          "ring_timeout_s": 5, "wrapup_s": 0, "announce_s": 0,
+          "max_no_answer": 0, "record": False},
+         {"id": "wait", "tenant": "t", "name": "queue only",
+          "announce_s": 0, "record": False}],
+     "agents": [{"id": "a%d" % i, "name": "A%d" % i, "tenant": "t",
+                 "queues": [{"queue": "full"}]} for i in range(n)],
+     "dids": [{"number": "+212500001000", "tenant": "t", "queue": "full"},
+              {"number": "+212500002000", "tenant": "t", "queue": "wait"}]}
+print(json.dumps(c))
+PY
+}
+
+# serve_start AGENTS [LOGIN]: a fresh plateau on a free port; sets SP
+# (SIP port), SPID; logs every agent in when LOGIN is set.
+serve_start() {
+	sn=$1
+	center "$sn" >"$W/center.json"
+	: >"$W/logins"
+	if [ -n "${2:-}" ]; then
+		i=0
+		while [ $i -lt "$sn" ]; do
+			printf ' --login a%d@p%d' $i $i >>"$W/logins"
+			i=$((i + 1))
+		done
+	fi
+	rm -rf "$W/data"
+	# shellcheck disable=SC2046
+	"$PLATEAU" serve --data "$W/data" --config "$W/center.json" \
+		--sip 127.0.0.1:0 --rtp-ports 20000-39999 --rate-pps 1000000 \
+		--no-tcp --prompts "$ROOT/build/prompts" $(cat "$W/logins") \
+		>"$W/serve.log" 2>&1 &
+	SPID=$!
+	SP=""
+	for _ in $(seq 1 100); do
+		SP=$(grep -o 'event=listening sip=127.0.0.1:[0-9]*' \
+		     "$W/serve.log" 2>/dev/null | sed 's/.*://')
+		[ -n "$SP" ] && return 0
+		sleep 0.1
+	done
+	cat "$W/serve.log"
+	exit 1
+}
+serve_stop() {
+	[ -n "$SPID" ] && kill -9 "$SPID" 2>/dev/null
+	wait "$SPID" 2>/dev/null
+	SPID=""
+}
+
+# uas NAME [sipp options]: a sipp agent phone answering every INVITE
+# (tests/sipp/agent_answer.xml); sets UP (its port), UPID.
+uas() {
+	nm=$1
+	shift
+	UP=$(port)
+	timeout 900 sipp -sf "$ROOT/tests/sipp/agent_answer.xml" -s agent \
+		-i 127.0.0.1 -p "$UP" -nostdin "$@" 127.0.0.1:9 \
+		>"$W/$nm.out" 2>&1 &
+	UPID=$!
+	PIDS="$PIDS $UPID"
+	sleep 0.3
+}
+uas_stop() { kill "$UPID" 2>/dev/null; wait "$UPID" 2>/dev/null; }
+
+# caller NAME DST SERVICE RATE CALLS PAUSE_MS SCENARIO [sipp options]:
+# runs sipp as callers to completion (bounded) and records wall time.
+caller() {
+	nm=$1 dst=$2 svc=$3 rate=$4 calls=$5 pause=$6 sf=$7
+	shift 7
+	t0=$(date +%s.%N)
+	timeout $((calls / rate + pause / 1000 + 120)) sipp -sf "$sf" \
+		-s "$svc" -i 127.0.0.1 -p "$(port)" -r "$rate" -m "$calls" \
+		-l 100000 -d "$pause" -nostdin -timeout \
+		$((calls / rate + pause / 1000 + 100)) -max_recv_loops 10000 \
+		-max_sched_loops 10000 "$@" "127.0.0.1:$dst" \
+		>"$W/$nm.out" 2>&1
+	t1=$(date +%s.%N)
+	WALL=$(py "round($t1 - $t0 - $pause / 1000, 2)")
+	OK=$(grep -a "Successful call" "$W/$nm.out" | tail -1 |
+	     awk '{print $(NF)}')
+	KO=$(grep -a "Failed call" "$W/$nm.out" | tail -1 | awk '{print $(NF)}')
+	OK=${OK:-0}
+	KO=${KO:-$calls}
+	RETR=$(grep -a "INVITE ---" "$W/$nm.out" | tail -1 | awk '{print $4}')
+}
+
+load() { uptime | sed 's/.*load average: //'; }
+
+echo "sip_load: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo |
+	cut -d: -f2 | sed 's/^ //'), $(uname -r), sipp $(sipp -v 2>&1 |
+	grep -o 'v[0-9.]*' | head -1), fds $(ulimit -n)"
+echo "start: $(date -u +%FT%TZ) load $(load)"
+
+# ---------------------------------------------------------------------
+# a. call setup rate
+# ---------------------------------------------------------------------
+setup() {
+	echo
+	echo "== setup: caller -> queue (200, hold music) -> BYE after 100 ms," \
+		"$SETUP_S s of calls per step"
+	printf '%-9s %6s %6s %7s %8s %9s %7s | %6s %7s %8s %7s  %s\n' \
+		target calls ok failed fail% achieved retr ok failed \
+		achieved ratio load
+	printf '%-9s %s | %s\n' "" "------------ plateau ------------------------" \
+		"------- sipp -> sipp ------"
+	best=0
+	cbest=0
+	for r in $RATES; do
+		n=$((r * SETUP_S))
+		uas uas_setup
+		caller c_setup "$UP" agent "$r" "$n" 100 \
+			"$ROOT/tests/sipp/caller_short.xml"
+		uas_stop
+		c_ok=$OK c_ko=$KO c_wall=$WALL
+		serve_start 1
+		caller p_setup "$SP" +212500002000 "$r" "$n" 100 \
+			"$ROOT/tests/sipp/caller_short.xml"
+		serve_stop
+		c_rate=$(py "round($c_ok / $c_wall)")
+		p_rate=$(py "round($OK / $WALL)")
+		pct=$(py "round(100.0 * $KO / $n, 3)")
+		printf '%-9s %6d %6d %7d %7s%% %9s %7s | %6d %7d %8s %6s%%  %s\n' \
+			"$r/s" "$n" "$OK" "$KO" "$pct" "$p_rate/s" "${RETR:-?}" \
+			"$c_ok" "$c_ko" "$c_rate/s" \
+			"$(py "round(100.0 * $p_rate / max($c_rate, 1))")" "$(load)"
+		if [ "$c_ko" -lt $(((n + 999) / 1000)) ] &&
+		   [ "$(py "int($c_rate >= 0.9 * $r)")" = 1 ] &&
+		   [ "$cbest" -lt "$r" ]; then
+			cbest=$r
+		fi
+		# sustained: < 0.1% failed and at least 90% of the rate
+		# sipp reached against sipp alone at this step
+		if [ "$KO" -ge $(((n + 999) / 1000)) ] ||
+		   [ "$OK" -ne "$n" ] ||
+		   [ "$(py "int($p_rate < 0.9 * $c_rate)")" = 1 ]; then
+			break
+		fi
+		best=$r
+	done
+	echo "setup: plateau sustained $best calls/s (< 0.1% failed, >= 90%" \
+		"of sipp -> sipp's rate at the step); sipp -> sipp kept >= 90%" \
+		"of the target up to $cbest calls/s"
+}
+
+# ---------------------------------------------------------------------
+# b. full path, c. bridged calls: one run of RATE x CALLS, PAUSE_MS talk
+# through plateau with AGENTS agents; prints one line.
+# ---------------------------------------------------------------------
+audio() { # SECONDS: a 20 ms-packet PCMA WAV, sine, for rtp_stream
+	f="$W/pcma$1.wav"
+	[ -f "$f" ] || sox -n -r 8000 -c 1 -e a-law "$f" synth "$1" \
+		sine 440 vol 0.3
+	sed "s#@AUDIO@#$f#" "$ROOT/bench/sipp/caller_rtp.xml" \
+		>"$W/caller_rtp$1.xml"
+}
+
+# bridged_run NAME RATE CALLS TALK_S AGENTS: fills OK KO WALL CONN LOSS
+bridged_run() {
+	nm=$1 rate=$2 calls=$3 talk=$4 agents=$5
+	audio "$talk"
+	serve_start "$agents" login
+	uas "agents_$nm" -rtp_echo -mp "$(port)"
+	python3 "$ROOT/tests/integration/sip_probe.py" "$SP" register-many \
+		bench.plateau "$UP" "$agents" >/dev/null || exit 1
+	# peak of concurrent bridged calls: sampled from the server's log
+	caller "$nm" "$SP" +212500001000 "$rate" "$calls" \
+		$((talk * 1000 + 300)) "$W/caller_rtp$talk.xml" \
+		-mp "$(port)"
+	sleep 1
+	uas_stop
+	serve_stop
+	# loss at plateau's receivers: the caller sends talk*50 packets;
+	# agent_rx is what came back after plateau -> agent (echo) -> plateau
+	python3 - "$W/serve.log" "$talk" >"$W/$nm.loss" <<'PY'
+import re, sys
+want = int(sys.argv[2]) * 50
+conn = n = crx = arx = 0
+ev = []
+for line in open(sys.argv[1]):
+    if "event=connect " in line:
+        conn += 1
+    if "event=call-end" in line and "outcome=answered" in line:
+        f = dict(kv.split("=", 1) for kv in line.split() if "=" in kv)
+        n += 1
+        crx += int(f["caller_rx"])
+        arx += int(f["agent_rx"])
+print(conn, n, round(100.0 * (n * want - crx) / max(n * want, 1), 3),
+      round(100.0 * (n * want - arx) / max(n * want, 1), 3))
+PY
+	read -r CONN ENDED LOSS_IN LOSS_RT <"$W/$nm.loss"
+}
+
+full() {
+	echo
+	echo "== full: caller -> queue -> agent answers -> 5 s PCMA both ways" \
+		"(caller rtp_stream, agent sipp -rtp_echo) -> BYE; $FULL_S s" \
+		"of calls per step"
+	printf '%-8s %6s %6s %6s %6s %8s %8s %9s | %6s %6s %9s %6s  %s\n' \
+		target calls ok failed bridged "in-loss" "rt-loss" achieved \
+		ok failed achieved ratio load
+	best=0
+	for r in $FULL_RATES; do
+		n=$((r * FULL_S))
+		agents=$((r * 8 + 20))
+		audio 5
+		uas uas_full -rtp_echo -mp "$(port)"
+		caller c_full "$UP" agent "$r" "$n" 5300 "$W/caller_rtp5.xml" \
+			-mp "$(port)"
+		uas_stop
+		c_ok=$OK c_ko=$KO c_wall=$WALL
+		bridged_run p_full "$r" "$n" 5 "$agents"
+		c_rate=$(py "round($c_ok / $c_wall)")
+		p_rate=$(py "round($OK / $WALL)")
+		printf '%-8s %6d %6d %6d %6d %7s%% %7s%% %8s | %6d %6d %8s %5s%%  %s\n' \
+			"$r/s" "$n" "$OK" "$KO" "$CONN" "$LOSS_IN" "$LOSS_RT" \
+			"$p_rate/s" "$c_ok" "$c_ko" "$c_rate/s" \
+			"$(py "round(100.0 * $p_rate / max($c_rate, 1))")" "$(load)"
+		if [ "$KO" -ge $(((n + 999) / 1000)) ] ||
+		   [ "$CONN" -lt "$n" ] ||
+		   [ "$(py "int($LOSS_RT >= 0.1)")" = 1 ]; then
+			break
+		fi
+		best=$r
+	done
+	echo "full: plateau sustained $best calls/s (every call bridged," \
+		"< 0.1% failed calls, < 0.1% packets lost)"
+}
+
+bridged() {
+	echo
+	echo "== bridged: N calls ramped over 10 s, each bridged to an agent," \
+		"20 s of 20 ms PCMA both ways (peak N concurrent for ~10 s)"
+	printf '%-6s %6s %6s %7s %8s %8s  %s\n' N ok failed bridged \
+		"in-loss" "rt-loss" load
+	best=0
+	for n in $BRIDGED; do
+		r=$(((n + 9) / 10))
+		bridged_run p_br "$r" "$n" 20 $((n + 20))
+		printf '%-6d %6d %6d %7d %7s%% %7s%%  %s\n' "$n" "$OK" "$KO" \
+			"$CONN" "$LOSS_IN" "$LOSS_RT" "$(load)"
+		if [ "$KO" -gt 0 ] || [ "$CONN" -lt "$n" ] ||
+		   [ "$(py "int($LOSS_RT >= 0.1)")" = 1 ]; then
+			break
+		fi
+		best=$n
+	done
+	echo "bridged: plateau held $best calls with < 0.1% packets lost"
+}
+
+# ---------------------------------------------------------------------
+# d. memory
+# ---------------------------------------------------------------------
+rss() { awk '/VmRSS/ {print $2}' "/proc/$SPID/status"; }
+threads() { awk '/Threads/ {print $2}' "/proc/$SPID/status"; }
+
+# hold NAME SERVICE CALLS: CALLS long calls (60 s, no audio) at 200/s,
+# in the background; waits until they are all set up.
+hold() {
+	timeout 120 sipp -sf "$ROOT/tests/sipp/caller_short.xml" -s "$2" \
+		-i 127.0.0.1 -p "$(port)" -r 200 -m "$3" -l 100000 -d 60000 \
+		-nostdin -timeout 110 "127.0.0.1:$SP" >"$W/$1.out" 2>&1 &
+	PIDS="$PIDS $!"
+	sleep $(($3 / 200 + 3))
+}
+
+memory() {
+	n=$MEM_N
+	echo
+	echo "== memory: plateau VmRSS (kB) at 0, N and 2N; N = $n"
+	serve_start $((2 * n)) login
+	sleep 1
+	r0=$(rss)
+	uas uas_mem
+	python3 "$ROOT/tests/integration/sip_probe.py" "$SP" register-many \
+		bench.plateau "$UP" "$n" >/dev/null || exit 1
+	r1=$(rss)
+	# positions p0..p(2n-1): register the second half from a copy of
+	# the probe that numbers from n (the realm's passwords are pwK)
+	sed 's/for i in range(n):/for i in range(n, 2 * n):/' \
+		"$ROOT/tests/integration/sip_probe.py" >"$W/probe2.py"
+	python3 "$W/probe2.py" "$SP" register-many bench.plateau "$UP" \
+		"$n" >/dev/null || exit 1
+	r2=$(rss)
+	echo "registered agents: 0 -> $r0, $n -> $r1, $((2 * n)) -> $r2 kB;" \
+		"$(py "round(($r2 - $r1) * 1024 / $n)") bytes per agent"
+	hold wait1 +212500002000 "$n"
+	w1=$(rss)
+	hold wait2 +212500002000 "$n"
+	w2=$(rss)
+	waiting=$(grep -c 'event=invite .*queue=wait' "$W/serve.log")
+	echo "waiting callers (hold music): $waiting in queue;" \
+		"$n -> $w1, $((2 * n)) -> $w2 kB;" \
+		"$(py "round(($w2 - $w1) * 1024 / $n)") bytes per waiting caller"
+	serve_stop
+	uas_stop
+	# bridged: 2n agents, n then 2n calls to the agents' queue
+	serve_start $((2 * n)) login
+	uas uas_mem2
+	python3 "$ROOT/tests/integration/sip_probe.py" "$SP" register-many \
+		bench.plateau "$UP" $((2 * n)) >/dev/null || exit 1
+	b0=$(rss)
+	hold br1 +212500001000 "$n"
+	b1=$(rss)
+	hold br2 +212500001000 "$n"
+	b2=$(rss)
+	conn=$(grep -c 'event=connect ' "$W/serve.log")
+	echo "bridged calls: $conn connected; 0 -> $b0, $n -> $b1," \
+		"$((2 * n)) -> $b2 kB; $(py "round(($b2 - $b1) * 1024 / $n)")" \
+		"bytes per bridged call; threads $(threads) (all calls)"
+	serve_stop
+	uas_stop
+}
+
+case $WHAT in
+setup) setup ;;
+full) full ;;
+bridged) bridged ;;
+memory) memory ;;
+all) setup; full; bridged; memory ;;
+*) echo "usage: bench/sip_load.sh [setup|full|bridged|memory|all]"; exit 2 ;;
+esac
+echo "end: $(date -u +%FT%TZ) load $(load)"
