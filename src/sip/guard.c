@@ -33,6 +33,8 @@ const char *sipguard_verdict_name(enum sipguard_verdict v)
 	case SIPGUARD_BAD_START:   return "bad-start";
 	case SIPGUARD_RATE:        return "rate";
 	case SIPGUARD_BLOCKED:     return "blocked";
+	case SIPGUARD_BAD_LENGTH:  return "bad-length";
+	case SIPGUARD_SLOW:        return "slow";
 	}
 	return "?";
 }
@@ -175,20 +177,18 @@ static struct source *source_get(struct sipguard *g, const struct sa *src,
 	return s;
 }
 
-enum sipguard_verdict sipguard_packet(struct sipguard *g, const struct sa *src,
-				      const uint8_t *p, size_t n,
-				      uint64_t now)
+enum sipguard_verdict sipguard_take(struct sipguard *g, const struct sa *src,
+				    uint64_t now)
 {
-	enum sipguard_verdict v = sipguard_check_bytes(p, n);
 	struct source *s;
 	uint64_t cap;
 
 	if (!g || !src)
-		return v;
+		return SIPGUARD_OK;
 
 	s = source_get(g, src, now);
 	if (!s)
-		return v;
+		return SIPGUARD_OK;
 	s->seen = now;
 
 	if (s->blocked_until && now < s->blocked_until)
@@ -206,7 +206,17 @@ enum sipguard_verdict sipguard_packet(struct sipguard *g, const struct sa *src,
 			return SIPGUARD_RATE;
 		s->tokens_mu -= 1000;
 	}
-	return v;
+	return SIPGUARD_OK;
+}
+
+enum sipguard_verdict sipguard_packet(struct sipguard *g, const struct sa *src,
+				      const uint8_t *p, size_t n,
+				      uint64_t now)
+{
+	enum sipguard_verdict v = sipguard_check_bytes(p, n);
+	enum sipguard_verdict b = sipguard_take(g, src, now);
+
+	return b != SIPGUARD_OK ? b : v;
 }
 
 bool sipguard_auth_fail(struct sipguard *g, const struct sa *src,
@@ -267,4 +277,181 @@ void sipguard_sweep(struct sipguard *g, uint64_t now)
 size_t sipguard_count(const struct sipguard *g)
 {
 	return g ? g->n : 0;
+}
+
+/* ---------------------------------------------------------------------
+ * SIP over TCP
+ * ------------------------------------------------------------------- */
+
+void sipguard_stream_init(struct sipguard_stream *st)
+{
+	if (st)
+		memset(st, 0, sizeof(*st));
+}
+
+enum sipguard_verdict sipguard_stream_read(struct sipguard_stream *st)
+{
+	if (!st || st->at == SIPGUARD_AT_START)
+		return SIPGUARD_OK;
+	if (++st->chunks > SIPGUARD_MAX_CHUNKS)
+		return SIPGUARD_SLOW;
+	return SIPGUARD_OK;
+}
+
+static void stream_message_begin(struct sipguard_stream *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->at = SIPGUARD_AT_LINE1;
+	st->chunks = 1;
+}
+
+/* A header line's name ended (at ':'): is it Content-Length? */
+static bool name_is_clen(struct sipguard_stream *st)
+{
+	while (st->name_len && (st->name[st->name_len - 1] == ' ' ||
+				st->name[st->name_len - 1] == '\t'))
+		st->name_len--;
+	return (st->name_len == 14 && !memcmp(st->name, "content-length", 14))
+	       || (st->name_len == 1 && st->name[0] == 'l');
+}
+
+/* One byte of a header line (not CR, not LF). */
+static enum sipguard_verdict header_byte(struct sipguard_stream *st, uint8_t c)
+{
+	st->line_bytes++;
+	if (st->in_name) {
+		if (st->line_bytes == 1 && (c == ' ' || c == '\t')) {
+			st->in_name = false;    /* folded continuation line */
+			return SIPGUARD_OK;
+		}
+		if (c == ':') {
+			st->in_name = false;
+			if (!name_is_clen(st))
+				return SIPGUARD_OK;
+			if (st->clen_seen)
+				return SIPGUARD_BAD_LENGTH;
+			st->clen_seen = true;
+			st->in_clen = true;
+			return SIPGUARD_OK;
+		}
+		if (st->name_len < sizeof(st->name))
+			st->name[st->name_len++] =
+				(char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		else
+			st->in_name = false;    /* longer than any we want */
+		return SIPGUARD_OK;
+	}
+	if (!st->in_clen)
+		return SIPGUARD_OK;
+	if (c >= '0' && c <= '9' && !st->clen_done) {
+		if (st->clen > SIPGUARD_MAX_MSG)
+			return SIPGUARD_TOO_BIG;
+		st->clen = st->clen * 10 + (uint32_t)(c - '0');
+		st->clen_digits = true;
+		return SIPGUARD_OK;
+	}
+	if (c == ' ' || c == '\t') {
+		if (st->clen_digits)
+			st->clen_done = true;
+		return SIPGUARD_OK;
+	}
+	return SIPGUARD_BAD_LENGTH;
+}
+
+enum sipguard_verdict sipguard_stream_feed(struct sipguard_stream *st,
+					   const uint8_t *p, size_t n,
+					   size_t *usedp, bool *donep,
+					   bool *keepalivep)
+{
+	enum sipguard_verdict v;
+	size_t i = 0;
+
+	if (!st || !usedp || !donep || !keepalivep || (!p && n))
+		return SIPGUARD_BAD_START;
+	*usedp = 0;
+	*donep = false;
+	*keepalivep = false;
+
+	if (st->at == SIPGUARD_AT_START && n) {
+		while (i < n && (p[i] == '\r' || p[i] == '\n'))
+			i++;
+		if (i) {
+			*usedp = i;
+			*donep = true;
+			*keepalivep = true;
+			return SIPGUARD_OK;
+		}
+		if (p[0] < 'A' || p[0] > 'Z')
+			return SIPGUARD_BAD_START;
+		stream_message_begin(st);
+	}
+
+	while (i < n) {
+		uint8_t c = p[i];
+
+		if (st->at == SIPGUARD_AT_BODY) {
+			size_t take = n - i < st->body_left ? n - i
+							   : st->body_left;
+
+			/* fits: checked against SIPGUARD_MAX_MSG at the
+			 * end of the headers */
+			st->msg_bytes += (uint32_t)take;
+			st->body_left -= (uint32_t)take;
+			i += take;
+			if (!st->body_left)
+				goto message_done;
+			continue;
+		}
+		i++;
+		if (++st->msg_bytes > SIPGUARD_MAX_MSG)
+			return SIPGUARD_TOO_BIG;
+		if (st->at == SIPGUARD_AT_LINE1) {
+			if (c == '\n') {
+				st->at = SIPGUARD_AT_HEADERS;
+				st->line_bytes = 0;
+				st->in_name = true;
+				continue;
+			}
+			if (c == '\r')
+				continue;
+			if (c < 0x20 && c != '\t')
+				return SIPGUARD_BAD_START;
+			if (++st->line_bytes >= SIPGUARD_MAX_LINE1)
+				return SIPGUARD_NO_LINE_END;
+			continue;
+		}
+		/* headers */
+		if (c == '\r')
+			continue;
+		if (c != '\n') {
+			v = header_byte(st, c);
+			if (v != SIPGUARD_OK)
+				return v;
+			continue;
+		}
+		if (st->in_clen && !st->clen_digits)
+			return SIPGUARD_BAD_LENGTH;
+		st->in_clen = false;
+		if (st->line_bytes) {
+			st->line_bytes = 0;
+			st->in_name = true;
+			st->name_len = 0;
+			continue;
+		}
+		/* blank line: the headers end here */
+		if (st->clen > SIPGUARD_MAX_MSG - st->msg_bytes)
+			return SIPGUARD_TOO_BIG;
+		st->body_left = st->clen;
+		st->at = SIPGUARD_AT_BODY;
+		if (!st->body_left)
+			goto message_done;
+	}
+	*usedp = n;
+	return SIPGUARD_OK;
+
+message_done:
+	*usedp = i;
+	*donep = true;
+	memset(st, 0, sizeof(*st));
+	return SIPGUARD_OK;
 }

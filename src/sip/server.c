@@ -7,6 +7,7 @@
 #include <re.h>
 #include "media/ivr.h"
 #include "media/media.h"
+#include "sip/hook.h"
 #include "sip/sipd_int.h"
 
 #define GUARD_LAYER (-1000)     /* below libre's own UDP handler        */
@@ -181,6 +182,7 @@ static void house_handler(void *arg)
 	uint64_t now = sipd_now();
 
 	sipguard_sweep(s->guard, now);
+	sipd_tcpguard_sweep(s);
 	registrar_sweep(s->reg, now);
 	tmr_start(&s->house_tmr, 1000, house_handler, s);
 }
@@ -256,24 +258,6 @@ bool sipd_request(struct sipd *s, const struct sip_msg *msg)
 	if (!s || !msg || !msg->req)
 		return false;
 
-	/* the startup probe: its arrival shows us the UDP socket */
-	if (!s->armed) {
-		if (msg->tp == SIP_TRANSP_UDP &&
-		    !pl_strcmp(&msg->callid, s->probe_id) && msg->sock) {
-			if (!udp_helper_find(msg->sock, GUARD_LAYER)) {
-				extern bool sipd_guard_recv(struct sa *src,
-							    struct mbuf *mb,
-							    void *arg);
-				(void)udp_register_helper(&s->uh, msg->sock,
-							  GUARD_LAYER, NULL,
-							  sipd_guard_recv, s);
-			}
-			s->armed = s->uh != NULL;
-			s->probe = mem_deref(s->probe);
-		}
-		return true;   /* nothing else before the guard is armed */
-	}
-
 	if (!sipd_request_complete(msg)) {
 		struct sipd_resp resp;
 
@@ -308,8 +292,7 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
  * The guard on the UDP socket
  * ------------------------------------------------------------------- */
 
-bool sipd_guard_recv(struct sa *src, struct mbuf *mb, void *arg);
-bool sipd_guard_recv(struct sa *src, struct mbuf *mb, void *arg)
+static bool sipd_guard_recv(struct sa *src, struct mbuf *mb, void *arg)
 {
 	struct sipd *s = arg;
 	enum sipguard_verdict v;
@@ -327,47 +310,6 @@ bool sipd_guard_recv(struct sa *src, struct mbuf *mb, void *arg)
 			 src, mbuf_get_left(mb), sipguard_verdict_name(v),
 			 (unsigned long long)s->stats.rx_refused);
 	return true;
-}
-
-/* Sends an OPTIONS from a throwaway socket to our own UDP transport. */
-static int probe_send(struct sipd *s)
-{
-	struct sa dst = s->laddr, src;
-	struct mbuf *mb;
-	int err;
-
-	if (sa_is_any(&dst))
-		sa_set_str(&dst, sa_af(&dst) == AF_INET6 ? "::1" : "127.0.0.1",
-			   sa_port(&s->laddr));
-	sa_init(&src, sa_af(&dst));
-	sa_set_str(&src, sa_af(&dst) == AF_INET6 ? "::1" : "127.0.0.1", 0);
-	err = udp_listen(&s->probe, &src, NULL, NULL);
-	if (err)
-		return err;
-	err = udp_local_get(s->probe, &src);
-	if (err)
-		return err;
-	rand_str(s->probe_id, sizeof(s->probe_id));
-	mb = mbuf_alloc(512);
-	if (!mb)
-		return ENOMEM;
-	err = mbuf_printf(mb,
-			  "OPTIONS sip:probe@%J SIP/2.0\r\n"
-			  "Via: SIP/2.0/UDP %J;branch=z9hG4bK%s\r\n"
-			  "Max-Forwards: 1\r\n"
-			  "From: <sip:probe@%J>;tag=%s\r\n"
-			  "To: <sip:probe@%J>\r\n"
-			  "Call-ID: %s\r\n"
-			  "CSeq: 1 OPTIONS\r\n"
-			  "Content-Length: 0\r\n\r\n",
-			  &dst, &src, s->probe_id, &src, s->probe_id, &dst,
-			  s->probe_id);
-	if (!err) {
-		mb->pos = 0;
-		err = udp_send(s->probe, &dst, mb);
-	}
-	mem_deref(mb);
-	return err;
 }
 
 /* ---------------------------------------------------------------------
@@ -461,7 +403,8 @@ static void sipd_destructor(void *arg)
 	call_flush(s);
 	list_flush(&s->trash);
 	s->uh = mem_deref(s->uh);
-	s->probe = mem_deref(s->probe);
+	sipd_tcpguard_close(s, s->tsock);
+	s->tsock = NULL;
 	s->lsnr = mem_deref(s->lsnr);
 	s->ssock = mem_deref(s->ssock);
 	if (s->sip)
@@ -486,6 +429,7 @@ int sipd_alloc(struct sipd **sp, const struct sipd_conf *conf,
 	struct sipd *s;
 	struct timespec ts;
 	const char *realm;
+	void *sock = NULL;
 	int err;
 
 	if (!sp || !conf || !conf->center)
@@ -533,10 +477,19 @@ int sipd_alloc(struct sipd **sp, const struct sipd_conf *conf,
 		fail(s, err, "sip_alloc");
 		goto out;
 	}
-	err = sip_transp_add(s->sip, SIP_TRANSP_UDP, &conf->laddr);
+	/* the guard goes on the transport's own sockets, below libre's
+	 * parser (src/sip/hook.c finds them) */
+	err = siphook_transp_add(s->sip, SIP_TRANSP_UDP, &conf->laddr,
+				 &sock);
 	if (err) {
 		re_snprintf(s->errmsg, sizeof(s->errmsg),
 			    "cannot listen on udp %J: %m", &conf->laddr, err);
+		goto out;
+	}
+	err = udp_register_helper(&s->uh, sock, GUARD_LAYER, NULL,
+				  sipd_guard_recv, s);
+	if (err) {
+		fail(s, err, "guard on udp");
 		goto out;
 	}
 	err = sip_transp_laddr(s->sip, &s->laddr, SIP_TRANSP_UDP, NULL);
@@ -546,11 +499,18 @@ int sipd_alloc(struct sipd **sp, const struct sipd_conf *conf,
 	}
 	if (conf->tcp) {
 		/* same port as UDP, so peers see one address */
-		err = sip_transp_add(s->sip, SIP_TRANSP_TCP, &s->laddr);
+		err = siphook_transp_add(s->sip, SIP_TRANSP_TCP, &s->laddr,
+					 &sock);
 		if (err) {
 			re_snprintf(s->errmsg, sizeof(s->errmsg),
 				    "cannot listen on tcp %J: %m", &s->laddr,
 				    err);
+			goto out;
+		}
+		s->tsock = sock;
+		err = sipd_tcpguard_install(s, s->tsock);
+		if (err) {
+			fail(s, err, "guard on tcp");
 			goto out;
 		}
 	}
@@ -580,11 +540,6 @@ int sipd_alloc(struct sipd **sp, const struct sipd_conf *conf,
 		goto out;
 	ivr_prompts_make(s);
 
-	err = probe_send(s);
-	if (err) {
-		fail(s, err, "guard probe");
-		goto out;
-	}
 	tmr_start(&s->house_tmr, 1000, house_handler, s);
 out:
 	if (err && errmsg && errsz) {

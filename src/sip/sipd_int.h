@@ -20,9 +20,8 @@ struct sipd {
 	struct sipsess_sock *ssock;/* INVITE sessions                       */
 	struct sipguard *guard;    /* pre-parser guard                      */
 	struct udp_helper *uh;     /* the guard on the SIP UDP socket       */
-	struct udp_sock *probe;    /* startup probe that finds that socket  */
-	char probe_id[33];         /* Call-ID of the probe                  */
-	bool armed;                /* guard installed; requests accepted    */
+	struct tcp_sock *tsock;    /* the SIP TCP socket (libre's), or NULL */
+	struct list tconns;        /* guarded TCP connections (tcpguard.c)  */
 	struct registrar *reg;     /* registrar + location table            */
 	struct acd *acd;           /* the engine, owned                     */
 	struct sa laddr;           /* bound SIP address (UDP)               */
@@ -73,6 +72,13 @@ void sipd_reply(struct sipd *s, const struct sip_msg *msg,
 void sipd_trash(struct sipd *s, void *obj);
 /* Starts the 0 ms tick that runs deferred work. */
 void sipd_defer_kick(struct sipd *s);
+
+/* tcpguard.c: the guard on connections libre accepts on ts. */
+int sipd_tcpguard_install(struct sipd *s, struct tcp_sock *ts);
+/* Frees what libre has let go of (once a second). */
+void sipd_tcpguard_sweep(struct sipd *s);
+/* Unhooks ts and hands every connection back to libre (shutdown). */
+void sipd_tcpguard_close(struct sipd *s, struct tcp_sock *ts);
 
 /* call.c */
 /* Decides what to do with an INVITE: fills resp with an error (404 no
