@@ -39,6 +39,9 @@ W=$(mktemp -d /tmp/plateau-sipload.XXXXXX)
 PIDS=""
 SPID=""
 cleanup() {
+	# TERM first: timeout(1) passes it on to the sipp it runs
+	for p in $PIDS $SPID; do kill "$p" 2>/dev/null; done
+	sleep 0.5
 	for p in $PIDS $SPID; do kill -9 "$p" 2>/dev/null; done
 	[ -n "${KEEP:-}" ] || rm -rf "$W"
 }
