@@ -150,6 +150,7 @@ void center_destroy(void *arg)
 		mem_deref(a->tenant);
 		mem_deref(a->skills);
 		mem_deref(a->pin_hash);
+		mem_deref(a->number);
 		for (size_t j = 0; a->members && j < a->n_members; j++)
 			mem_deref(a->members[j].queue);
 		mem_deref(a->members);
@@ -212,3 +213,15 @@ FIND(center_did_find, struct center_did, dids, n_dids, number)
 FIND(center_ivr_find, struct center_ivr, ivrs, n_ivrs, id)
 FIND(center_pause_find, struct center_pause_reason, pauses, n_pauses, id)
 FIND(center_user_find, struct center_user, users, n_users, name)
+
+const struct center_agent *center_agent_by_number(const struct center *c,
+						  const char *number)
+{
+	if (!c || !number)
+		return NULL;
+	for (size_t i = 0; i < c->n_agents; i++) {
+		if (c->agents[i].number && !strcmp(c->agents[i].number, number))
+			return &c->agents[i];
+	}
+	return NULL;
+}

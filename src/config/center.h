@@ -109,8 +109,24 @@ struct center_member {
 	unsigned weight;           /* 1..1000; default 1                    */
 };
 
+/* Who may use the HTTP API (docs/api.md); an agent's role says what the
+ * agent may do from a phone (supervisor, admin: listen to live calls).
+ * Same order as enum api_role. */
+enum center_role {
+	CENTER_ROLE_AGENT = 0,     /* acts for one agent                    */
+	CENTER_ROLE_SUPERVISOR,    /* watches and steers a tenant's floor   */
+	CENTER_ROLE_ADMIN,         /* configures a tenant (or, with no
+				      tenant, the whole center: operator)   */
+	CENTER_ROLE_COUNT
+};
+
+#define CENTER_AGENT_NUMBER_MAX 9  /* digits of an agent's number       */
+
 struct center_agent {
 	char *id;                  /* unique agent id (login)               */
+	char *number;              /* digits dialed after *11 / *13 from a
+				      phone (unique), or NULL = none        */
+	enum center_role role;     /* agent (default), supervisor or admin  */
 	char *name;                /* full name                             */
 	char *tenant;              /* tenant id, or NULL = any tenant       */
 	char *skills;              /* "lang:fr=5 product:fibre=4", or NULL  */
@@ -152,15 +168,6 @@ struct center_did {
 	char *tenant;              /* tenant id                             */
 	struct center_route route; /* queue or IVR menu                     */
 	enum center_lang language; /* greeting language; default fr         */
-};
-
-/* Who may use the HTTP API (docs/api.md). Same order as enum api_role. */
-enum center_role {
-	CENTER_ROLE_AGENT = 0,     /* acts for one agent                    */
-	CENTER_ROLE_SUPERVISOR,    /* watches and steers a tenant's floor   */
-	CENTER_ROLE_ADMIN,         /* configures a tenant (or, with no
-				      tenant, the whole center: operator)   */
-	CENTER_ROLE_COUNT
 };
 
 /* A login of the HTTP API. The password is kept only as a salted PBKDF2
@@ -230,6 +237,9 @@ const struct center_queue *center_queue_find(const struct center *c,
 					     const char *id);
 const struct center_agent *center_agent_find(const struct center *c,
 					     const char *id);
+/* The agent whose `number` is number, or NULL. O(agents). */
+const struct center_agent *center_agent_by_number(const struct center *c,
+						  const char *number);
 const struct center_did *center_did_find(const struct center *c,
 					 const char *number);
 const struct center_ivr *center_ivr_find(const struct center *c,

@@ -1081,17 +1081,94 @@ static int member_parse(struct ld *ld, const struct odict_entry *e,
 	return err;
 }
 
+static const char *role_name_i(int i)
+{
+	return center_role_name((enum center_role)i);
+}
+
+/* "number": 1..CENTER_AGENT_NUMBER_MAX digits, as a string or a
+ * non-negative integer (written back as a string). */
+static int agent_number_parse(struct ld *ld, const struct odict *o,
+			      struct center_agent *a)
+{
+	const struct odict_entry *e = field(o, "number");
+	char buf[CENTER_AGENT_NUMBER_MAX + 1];
+	size_t n;
+
+	if (!e)
+		return 0;
+	if (e->type == ODICT_INT) {
+		if (e->u.integer < 0 || e->u.integer > 999999999)
+			return fail(ld, "number", "expected 1 to %d digits",
+				    CENTER_AGENT_NUMBER_MAX);
+		snprintf(buf, sizeof(buf), "%lld", (long long)e->u.integer);
+		return str_dup(&a->number, buf);
+	}
+	if (e->type != ODICT_STRING)
+		return fail(ld, "number", "expected 1 to %d digits",
+			    CENTER_AGENT_NUMBER_MAX);
+	n = strlen(e->u.str);
+	if (!n || n > CENTER_AGENT_NUMBER_MAX ||
+	    strspn(e->u.str, "0123456789") != n)
+		return fail(ld, "number", "expected 1 to %d digits",
+			    CENTER_AGENT_NUMBER_MAX);
+	return str_dup(&a->number, e->u.str);
+}
+
+static int number_cmp(const void *x, const void *y)
+{
+	const struct center_agent *const *a = x, *const *b = y;
+
+	return strcmp((*a)->number, (*b)->number);
+}
+
+/* Agents' numbers are unique (a phone dials them). O(n log n). */
+static int agent_numbers_check(struct ld *ld)
+{
+	const struct center *c = ld->c;
+	const struct center_agent **v;
+	size_t n = 0;
+	int err = 0;
+
+	v = mem_zalloc((c->n_agents ? c->n_agents : 1) * sizeof(*v), NULL);
+	if (!v)
+		return ENOMEM;
+	for (size_t i = 0; i < c->n_agents; i++) {
+		if (c->agents[i].number)
+			v[n++] = &c->agents[i];
+	}
+	qsort(v, n, sizeof(*v), number_cmp);
+	for (size_t i = 1; i < n && !err; i++) {
+		size_t first = (size_t)(v[i - 1] - c->agents);
+		size_t later = (size_t)(v[i] - c->agents);
+		char key[64];
+
+		if (strcmp(v[i - 1]->number, v[i]->number))
+			continue;
+		if (first > later) {
+			size_t t = first;
+			first = later;
+			later = t;
+		}
+		snprintf(key, sizeof(key), "agents[%zu].number", later);
+		err = fail(ld, key, "'%s' is already the number of "
+			   "agents[%zu]", v[i]->number, first);
+	}
+	mem_deref(v);
+	return err;
+}
+
 static int agent_parse(struct ld *ld, const struct odict *o, size_t i,
 		       void *arg)
 {
 	static const char *const keys[] = {"id", "name", "tenant", "skills",
-		"pin", "pin_hash", "queues", NULL};
+		"pin", "pin_hash", "queues", "number", "role", NULL};
 	struct center_agent *a = &ld->c->agents[i];
 	const struct odict *qs;
 	const struct odict_entry *ph;
 	const char *pin = NULL;
 	char why[128];
-	int err;
+	int err, role = 0;
 
 	(void)arg;
 	err = check_keys(ld, o, keys);
@@ -1106,6 +1183,14 @@ static int agent_parse(struct ld *ld, const struct odict *o, size_t i,
 	if (!err && a->tenant)
 		err = ref(ld, "tenant", a->tenant, ld->tenants,
 			  ld->c->n_tenants, "tenant", NULL);
+	if (!err)
+		err = agent_number_parse(ld, o, a);
+	if (!err)
+		err = get_enum(ld, o, "role", role_name_i, CENTER_ROLE_COUNT,
+			       CENTER_ROLE_AGENT,
+			       &role);
+	if (!err)
+		a->role = (enum center_role)role;
 	if (!err)
 		err = get_str(ld, o, "skills", false, &a->skills);
 	if (!err && a->skills && skills_list_check(a->skills, why,
@@ -1459,6 +1544,8 @@ static int root_parse(struct ld *ld, const struct odict *root)
 	if (!err)
 		err = SECTION("agents", agents, n_agents, agent_parse,
 			      agent_id, &ld->agents_x);
+	if (!err)
+		err = agent_numbers_check(ld);
 	if (!err)
 		err = SECTION("dids", dids, n_dids, did_parse, did_number,
 			      &numbers);

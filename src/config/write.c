@@ -185,6 +185,10 @@ static int agent(struct re_printf *pf, const struct center_agent *a)
 	err |= jstr(pf, a->id);
 	err |= kstr(pf, I, "name", a->name);
 	err |= kstr(pf, I, "tenant", a->tenant);
+	if (a->number)
+		err |= kstr(pf, I, "number", a->number);
+	if (a->role != CENTER_ROLE_AGENT)
+		err |= kstr(pf, I, "role", center_role_name(a->role));
 	if (a->skills)
 		err |= kstr(pf, I, "skills", a->skills);
 	if (a->pin_hash)

@@ -278,8 +278,10 @@ static int save_all(struct store *st, const struct center *c)
 
 		snprintf(what, sizeof(what), "agent %s", a->id);
 		err = run(st, what, "INSERT INTO agents (id, name, tenant, "
-			  "pin_hash, ord) VALUES (?, ?, ?, ?, ?)", "ssssi",
-			  a->id, a->name, a->tenant, a->pin_hash, (int64_t)i);
+			  "pin_hash, number, role, ord) VALUES (?, ?, ?, ?, ?, "
+			  "?, ?)", "ssssssi", a->id, a->name, a->tenant,
+			  a->pin_hash, a->number, center_role_name(a->role),
+			  (int64_t)i);
 		if (!err)
 			err = save_skills(st, a->id, a->skills);
 		for (size_t j = 0; !err && j < a->n_members; j++)
@@ -603,6 +605,8 @@ static void row_agent(struct store *st, struct doc *d, sqlite3_stmt *s,
 	kstr(d, "name", ctext(s, 1));
 	kstr(d, "tenant", ctext(s, 2));
 	kstr(d, "pin_hash", ctext(s, 3));
+	kstr(d, "number", ctext(s, 4));
+	kstr(d, "role", ctext(s, 5));
 	if (!d->err)
 		d->err = subquery(st, "SELECT skill, level FROM agent_skills "
 				  "WHERE agent = ? ORDER BY ord", ctext(s, 0),
@@ -792,7 +796,8 @@ int store_center_load(struct store *st, struct center **cp)
 			      "FROM ivr_menus ORDER BY ord", row_ivr);
 	if (!err)
 		err = section(st, &d, "agents", "SELECT id, name, tenant, "
-			      "pin_hash FROM agents ORDER BY ord", row_agent);
+			      "pin_hash, number, role FROM agents ORDER BY ord",
+			      row_agent);
 	if (!err)
 		err = section(st, &d, "dids", "SELECT number, tenant, queue, "
 			      "menu, skills, language FROM dids ORDER BY ord",

@@ -187,6 +187,21 @@ const struct migration store_migrations[] = {
 	"    'pbkdf2-sha256$%'),"
 	"  ord INTEGER NOT NULL);"
 },
+{
+	"agents' dial numbers and roles; events carry the server's call id",
+
+	/* number: digits a phone dials after *11 / *13 (unique when set);
+	 * role: agent, supervisor or admin (the last two may listen to
+	 * live calls). */
+	"ALTER TABLE agents ADD COLUMN number TEXT;"
+	"ALTER TABLE agents ADD COLUMN role TEXT NOT NULL DEFAULT 'agent';"
+	"CREATE UNIQUE INDEX agents_number ON agents(number);"
+	/* call_id: the cdrs.call_id of the event's call (stable across
+	 * restarts, unlike the engine's call number); NULL for agent-only
+	 * events and for events written before this step. */
+	"ALTER TABLE events ADD COLUMN call_id TEXT;"
+	"CREATE INDEX events_call_id ON events(call_id);"
+},
 };
 
 const size_t store_n_migrations =

@@ -232,8 +232,40 @@ static int test_base_is_valid(void)
 	TEST_EQ(c->agents[0].n_members, 2);
 	TEST_EQ(c->agents[0].members[1].weight, 7);
 	TEST_EQ(c->agents[0].tenant, 0);
+	TEST_EQ(c->agents[0].number, 0);
+	TEST_EQ(c->agents[0].role, CENTER_ROLE_AGENT);
 	mem_deref(c);
 	return 0;
+}
+
+static int test_agent_number_role(void)
+{
+	const char *json = BASE_HEAD " \"agents\": [{\"id\": \"a1\", "
+		"\"number\": 1001}, {\"id\": \"s1\", \"number\": \"0042\", "
+		"\"role\": \"supervisor\"}]}";
+	struct center *c = NULL, *c2 = NULL;
+	char err[256], *out = NULL;
+	int e = parse(json, &c, err, sizeof(err));
+
+	if (e)
+		TEST_FAIL("%s", err);
+	TEST_STREQ(c->agents[0].number, "1001");
+	TEST_STREQ(c->agents[1].number, "0042");
+	TEST_EQ(c->agents[1].role, CENTER_ROLE_SUPERVISOR);
+	TEST_ASSERT(center_agent_by_number(c, "0042") == &c->agents[1]);
+	TEST_ASSERT(center_agent_by_number(c, "42") == NULL);
+	e = re_sdprintf(&out, "%H", center_write_json, c);
+	if (!e)
+		e = parse(out, &c2, err, sizeof(err));
+	if (!e) {
+		TEST_STREQ(c2->agents[1].number, "0042");
+		TEST_EQ(c2->agents[1].role, CENTER_ROLE_SUPERVISOR);
+		TEST_EQ(c2->agents[0].role, CENTER_ROLE_AGENT);
+	}
+	mem_deref(out);
+	mem_deref(c2);
+	mem_deref(c);
+	return e;
 }
 
 struct bad {
@@ -341,6 +373,16 @@ static const struct bad bad_files[] = {
 	{BASE_HEAD " \"agents\": [{\"id\": \"a1\", \"pin_hash\": \"md5$x\"}]}",
 	 "t.json: agents[0].pin_hash: expected \"pbkdf2-sha256$ITER$SALT$HASH"
 	 "\" (ITER 1..10000000, 32+64 hex)"},
+	{BASE_HEAD " \"agents\": [{\"id\": \"a1\", \"number\": \"12a\"}]}",
+	 "t.json: agents[0].number: expected 1 to 9 digits"},
+	{BASE_HEAD " \"agents\": [{\"id\": \"a1\", \"number\": "
+	 "1234567890}]}",
+	 "t.json: agents[0].number: expected 1 to 9 digits"},
+	{BASE_HEAD " \"agents\": [{\"id\": \"a1\", \"number\": 7}, "
+	 "{\"id\": \"a2\"}, {\"id\": \"a3\", \"number\": \"7\"}]}",
+	 "t.json: agents[2].number: '7' is already the number of agents[0]"},
+	{BASE_HEAD " \"agents\": [{\"id\": \"a1\", \"role\": \"boss\"}]}",
+	 "t.json: agents[0].role: expected one of agent, supervisor, admin"},
 	{BASE_HEAD " \"agents\": [{\"id\": \"a1\"}, {\"id\": \"a1\"}]}",
 	 "t.json: agents[1].id: 'a1' is already the id of agents[0]"},
 	{"{\"name\": \"x\", \"sites\": [{\"id\": \"s\"}], \"positions\": "
@@ -618,6 +660,7 @@ static int test_apply(void)
 
 const struct test tests_config[] = {
 	{"demo_loads", test_demo_loads},
+	{"agent_number_role", test_agent_number_role},
 	{"secrets_hashed", test_secrets_hashed},
 	{"hash_vectors", test_hash_vectors},
 	{"base_is_valid", test_base_is_valid},
