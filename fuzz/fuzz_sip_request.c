@@ -1,7 +1,8 @@
 /* fuzz_sip_request.c — libFuzzer harness for plateau's own SIP request
  * handling: the pre-parser guard, then libre's decoder, then our checks
- * and handlers (REGISTER digest + location, INVITE number/SDP plan, INFO
- * DTMF body), exactly as the server runs them but without sockets. */
+ * and handlers (REGISTER digest + location, INVITE number/SDP plan, dial
+ * codes, INFO DTMF body), exactly as the server runs them but without
+ * sockets. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -93,6 +94,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!pl_strcmp(&msg->met, "REGISTER")) {
 		(void)registrar_handle(reg, msg, now, &resp);
 		if (!resp.scode)
+			__builtin_trap();
+	}
+	else if (!pl_strcmp(&msg->met, "INVITE") && msg->uri.user.l &&
+		 msg->uri.user.p[0] == '*') {
+		char user[64], num[16], pin[16];
+		int kind;
+
+		/* a dial code: as codes_incoming reads it */
+		if (msg->uri.user.l < sizeof(user) &&
+		    !pl_strcpy(&msg->uri.user, user, sizeof(user)) &&
+		    !codes_parse(user, &kind, num, sizeof(num), pin,
+				 sizeof(pin)) &&
+		    (kind < 0 || kind > 4 || strlen(pin) > 12))
 			__builtin_trap();
 	}
 	else if (!pl_strcmp(&msg->met, "INVITE")) {

@@ -37,6 +37,8 @@ fr|fr|agent_pin|Veuillez saisir votre code secret, suivi de la touche dièse.
 fr|fr|agent_login_ok|Connexion réussie. Vous pouvez recevoir des appels.
 fr|fr|agent_login_failed|Identifiant ou code incorrect.
 fr|fr|agent_logout|Vous êtes déconnecté.
+fr|fr|agent_ready|Vous êtes disponible.
+fr|fr|agent_paused|Vous êtes en pause.
 fr|fr|goodbye|Merci de votre appel. Au revoir.
 ar|ar|welcome|مرحبا بكم، وشكرا لاتصالكم.
 ar|ar|please_hold|يرجى الانتظار، سيرد عليكم أحد المستشارين.
@@ -57,6 +59,8 @@ ar|ar|agent_pin|يرجى إدخال الرمز السري، متبوعا بعل�
 ar|ar|agent_login_ok|تم تسجيل الدخول بنجاح.
 ar|ar|agent_login_failed|الرقم أو الرمز غير صحيح.
 ar|ar|agent_logout|تم تسجيل الخروج.
+ar|ar|agent_ready|أنت متاح الآن.
+ar|ar|agent_paused|أنت في استراحة.
 ar|ar|goodbye|شكرا لاتصالكم. مع السلامة.
 en|en-gb|welcome|Welcome, and thank you for calling.
 en|en-gb|please_hold|Please hold, an agent will be with you shortly.
@@ -77,6 +81,8 @@ en|en-gb|agent_pin|Please enter your PIN, followed by the hash key.
 en|en-gb|agent_login_ok|Login successful. You are ready to take calls.
 en|en-gb|agent_login_failed|Wrong agent number or PIN.
 en|en-gb|agent_logout|You are logged out.
+en|en-gb|agent_ready|You are ready.
+en|en-gb|agent_paused|You are on a break.
 en|en-gb|goodbye|Thank you for calling. Goodbye.
 de|de|welcome|Willkommen, und vielen Dank für Ihren Anruf.
 de|de|please_hold|Bitte warten Sie, ein Mitarbeiter ist gleich für Sie da.
@@ -97,6 +103,8 @@ de|de|agent_pin|Bitte geben Sie Ihre PIN ein, gefolgt von der Raute-Taste.
 de|de|agent_login_ok|Anmeldung erfolgreich. Sie können jetzt Anrufe annehmen.
 de|de|agent_login_failed|Agentennummer oder PIN falsch.
 de|de|agent_logout|Sie sind abgemeldet.
+de|de|agent_ready|Sie sind bereit.
+de|de|agent_paused|Sie sind in der Pause.
 de|de|goodbye|Vielen Dank für Ihren Anruf. Auf Wiederhören.
 es|es|welcome|Bienvenido, y gracias por su llamada.
 es|es|please_hold|Por favor, espere; un agente le atenderá enseguida.
@@ -117,6 +125,8 @@ es|es|agent_pin|Por favor, introduzca su PIN, seguido de la tecla almohadilla.
 es|es|agent_login_ok|Sesión iniciada. Ya puede recibir llamadas.
 es|es|agent_login_failed|Número de agente o PIN incorrecto.
 es|es|agent_logout|Ha cerrado la sesión.
+es|es|agent_ready|Está disponible.
+es|es|agent_paused|Está en pausa.
 es|es|goodbye|Gracias por su llamada. Adiós.
 EOF
 # numbers 0..99 as whole words, so each language's own grammar is kept

@@ -75,6 +75,7 @@ struct call {
 	int64_t talk_ms;           /* answer to end                         */
 	struct media_leg_stats agent_st; /* the answering agent's leg, taken
 				      when it is released                   */
+	struct list listeners;     /* supervisors listening (codes.c)       */
 };
 
 static void agent_leg_release(struct call *c);
@@ -100,10 +101,22 @@ static struct call *call_find(struct sipd *s, uint64_t acd_id)
 	return le ? le->data : NULL;
 }
 
+/* Tells every listener the call is over (they free their listen). */
+static void listeners_end(struct call *c)
+{
+	struct le *le;
+
+	while ((le = list_head(&c->listeners))) {
+		list_unlink(le);
+		codes_listen_gone(le->data);
+	}
+}
+
 static void call_destructor(void *arg)
 {
 	struct call *c = arg;
 
+	listeners_end(c);
 	list_unlink(&c->le);
 	hash_unlink(&c->he);
 	list_unlink(&c->dle);
@@ -337,6 +350,7 @@ static void agent_leg_release(struct call *c)
 		media_leg_stats_get(al->leg, &c->agent_st);
 	c->al = NULL;
 	al->c = NULL;
+	listeners_end(c);
 	c->bridge = mem_deref(c->bridge);
 	c->rec = mem_deref(c->rec);
 	sipd_trash(c->s, al);
@@ -489,6 +503,24 @@ static void connect_legs(struct call *c)
 	}
 	sipd_log("event=connect call=%s agent=%s queue=%s", c->id, c->agent,
 		 c->queue->id);
+}
+
+int call_listen(struct sipd *s, uint64_t acd_call, struct media_leg *sup,
+		struct le *lle, void *listener, struct media_listen **lp)
+{
+	struct call *c;
+	int err;
+
+	if (!s || !sup || !lle || !lp)
+		return EINVAL;
+	c = call_find(s, acd_call);
+	if (!c || c->state != CALL_CONNECTED || !c->al || !c->al->leg)
+		return ENOTCONN;
+	err = media_listen(lp, c->leg, c->al->leg, sup);
+	if (err)
+		return err;
+	list_append(&c->listeners, lle, listener);
+	return 0;
 }
 
 /* ---------------------------------------------------------------------
@@ -975,6 +1007,10 @@ void call_incoming(const struct sip_msg *msg, void *arg)
 	bool early;
 	int err;
 
+	if (msg->uri.user.l && msg->uri.user.p[0] == '*') {
+		codes_incoming(s, msg);
+		return;
+	}
 	err = call_invite_plan(s, msg, &plan, &resp);
 	if (err) {
 		sipd_reply(s, msg, &resp);

@@ -400,6 +400,7 @@ static void sipd_destructor(void *arg)
 	tmr_cancel(&s->defer_tmr);
 	tmr_cancel(&s->drain_tmr);
 	tmr_cancel(&s->ivr_tmr);
+	codes_flush(s);
 	call_flush(s);
 	list_flush(&s->trash);
 	s->uh = mem_deref(s->uh);
@@ -533,6 +534,11 @@ int sipd_alloc(struct sipd **sp, const struct sipd_conf *conf,
 	if (err) {
 		re_snprintf(s->errmsg, sizeof(s->errmsg), "config: %s",
 			    acd_errmsg(s->acd));
+		goto out;
+	}
+	err = codes_init(s);
+	if (err) {
+		fail(s, err, "dial codes");
 		goto out;
 	}
 	err = logins_apply(s);

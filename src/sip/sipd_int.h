@@ -11,6 +11,8 @@
 #include "sip/sipd.h"
 
 struct call;
+struct media_leg;
+struct media_listen;
 
 struct sipd {
 	struct sipd_conf conf;     /* as given (pointers borrowed)          */
@@ -48,6 +50,13 @@ struct sipd {
 	struct tmr drain_tmr;      /* bounds the drain                      */
 	sipd_drained_h *drainedh;  /* called once drained                   */
 	void *drained_arg;
+
+	struct list codesl;        /* struct code_call: dial-code calls     */
+	uint64_t code_seq;         /* numbering of dial-code calls          */
+	struct mqueue *pinq;       /* PIN checks' answers from workers      */
+	unsigned pin_jobs;         /* PIN checks running                    */
+	char pin_decoy[192];       /* PIN hash checked for unknown agents   */
+	struct list pinfails;      /* PIN failures per position (throttle)  */
 
 	struct sipd_stats stats;   /* counters                              */
 };
@@ -108,6 +117,25 @@ void call_run_deferred(struct sipd *s);
 void call_cut_all(struct sipd *s);
 /* Frees every call object (destroying the server). */
 void call_flush(struct sipd *s);
+
+/* Starts a supervisor's listen to the connected call acd_call: both of
+ * its legs summed to `sup`. lle is linked in the call's listeners with
+ * `listener` as data; when the call ends, codes_listen_gone(listener) is
+ * called (and the listen must be freed). ENOTCONN if not connected. */
+int call_listen(struct sipd *s, uint64_t acd_call, struct media_leg *sup,
+		struct le *lle, void *listener, struct media_listen **lp);
+
+/* codes.c: dial codes (*11 login, *12 logout, *13 listen, *14 ready,
+ * *15 pause) from an INVITE whose request-URI user starts with '*'. */
+int codes_init(struct sipd *s);
+void codes_incoming(struct sipd *s, const struct sip_msg *msg);
+/* The call a listener heard has ended: it hangs up. */
+void codes_listen_gone(void *listener);
+/* Ends every dial-code call (destroying the server). */
+void codes_flush(struct sipd *s);
+/* Parses a dial code (exposed for the unit test and fuzz harness). */
+int codes_parse(const char *user, int *kindp, char *num, size_t numsz,
+		char *pin, size_t pinsz);
 
 /* sdp.c: the caller's offer → codec and address; our SDP. */
 int sdp_pick(struct mbuf *body, uint8_t *ptp, uint8_t *te_ptp,

@@ -101,27 +101,15 @@ stop_serve() {
 	wait "$SPID"
 }
 
-# next_mp: a media port for the next sipp, with the 3 above it free too
-# (sipp binds audio and video RTP/RTCP there). Other test suites may run
-# at the same time on this machine, so probe rather than trust a counter.
-next_mp() {
-	python3 -c '
-import random, socket
-while True:
-    p = random.randrange(21000, 31000, 4)
-    socks = []
-    try:
-        for q in range(p, p + 4):
-            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-            socks.append(s)
-            s.bind(("127.0.0.1", q))
-    except OSError:
-        continue
-    finally:
-        for s in socks:
-            s.close()
-    print(p)
-    break'
+# Media ports for sipp: a counter from a random base (probing with a
+# python process per run cost up to 2 s each on a loaded machine). Another
+# suite may hold a port: a run that cannot bind its media port is retried
+# on the next ones. sipp's own SIP port: -p 0 (sipp binds the first free
+# port it finds).
+MP_NEXT=$((21000 + (RTP_BASE % 2500) * 4))
+mp_step() {
+	MP_NEXT=$((MP_NEXT + 4))
+	[ "$MP_NEXT" -le 31000 ] || MP_NEXT=21000
 }
 
 # sipp_run NAME SCENARIO [sipp options]: one bounded sipp run in the
@@ -130,12 +118,20 @@ sipp_run() {
 	n=$1
 	sf=$2
 	shift 2
-	timeout 60 sipp -sf "$SIPP_DIR/$sf" -i 127.0.0.1 -p "$(free_port)" \
-		-mp "$(next_mp)" \
-		-nostdin -timeout 30 -timeout_error -max_recv_loops 1000 \
-		-trace_err -error_file "$WORK/$n.err" \
-		-trace_stat -stf "$WORK/$n.stat" \
-		"$@" "127.0.0.1:$SPORT" >"$WORK/$n.out" 2>&1
+	for _try in 1 2 3; do
+		mp_step
+		rm -f "$WORK/$n.err"
+		timeout 60 sipp -sf "$SIPP_DIR/$sf" -i 127.0.0.1 -p 0 \
+			-mp "$MP_NEXT" \
+			-nostdin -timeout 30 -timeout_error -max_recv_loops 1000 \
+			-trace_err -error_file "$WORK/$n.err" \
+			-trace_stat -stf "$WORK/$n.stat" \
+			"$@" "127.0.0.1:$SPORT" >"$WORK/$n.out" 2>&1
+		_rc=$?
+		grep -q "Unable to bind" "$WORK/$n.out" "$WORK/$n.err" \
+			2>/dev/null || return $_rc
+	done
+	return $_rc
 }
 
 # sipp_bg NAME SCENARIO [options]: same in the background; sets BGPID.
@@ -143,8 +139,9 @@ sipp_bg() {
 	n=$1
 	sf=$2
 	shift 2
-	timeout 120 sipp -sf "$SIPP_DIR/$sf" -i 127.0.0.1 -p "$(free_port)" \
-		-mp "$(next_mp)" \
+	mp_step
+	timeout 120 sipp -sf "$SIPP_DIR/$sf" -i 127.0.0.1 -p 0 \
+		-mp "$MP_NEXT" \
 		-nostdin -timeout 90 -max_recv_loops 1000 \
 		-trace_err -error_file "$WORK/$n.err" \
 		"$@" "127.0.0.1:$SPORT" >"$WORK/$n.out" 2>&1 &

@@ -416,7 +416,55 @@ static int test_sdp_pick(void)
 	return 0;
 }
 
+static int test_dial_codes(void)
+{
+	static const char *const bad[] = {
+		"", "*", "*1", "*16", "*10", "*21", "11", "*11", "*111001",
+		"*111001*", "*111001*123", "*111001*1234567890123",
+		"*11*1234", "*111234567890*1234", "*1110a1*1234",
+		"*111001*12a4", "*12 ", "*121", "*13", "*13x", "*131234567890",
+		"*14#", "*15123", "*15a", NULL,
+	};
+	char num[16], pin[16];
+	int kind;
+
+	TEST_EQ(codes_parse("*111001*4321", &kind, num, sizeof(num), pin,
+			    sizeof(pin)), 0);
+	TEST_EQ(kind, 0);
+	TEST_STREQ(num, "1001");
+	TEST_STREQ(pin, "4321");
+	TEST_EQ(codes_parse("*12", &kind, num, sizeof(num), pin,
+			    sizeof(pin)), 0);
+	TEST_EQ(kind, 1);
+	TEST_EQ(codes_parse("*13042", &kind, num, sizeof(num), pin,
+			    sizeof(pin)), 0);
+	TEST_EQ(kind, 2);
+	TEST_STREQ(num, "042");
+	TEST_STREQ(pin, "");
+	TEST_EQ(codes_parse("*14", &kind, num, sizeof(num), pin,
+			    sizeof(pin)), 0);
+	TEST_EQ(kind, 3);
+	TEST_EQ(codes_parse("*15", &kind, num, sizeof(num), pin,
+			    sizeof(pin)), 0);
+	TEST_EQ(kind, 4);
+	TEST_STREQ(num, "");
+	TEST_EQ(codes_parse("*1512", &kind, num, sizeof(num), pin,
+			    sizeof(pin)), 0);
+	TEST_STREQ(num, "12");
+	for (size_t i = 0; bad[i]; i++) {
+		kind = -1;
+		str_ncpy(num, "x", sizeof(num));
+		if (codes_parse(bad[i], &kind, num, sizeof(num), pin,
+				sizeof(pin)) != EINVAL)
+			TEST_FAIL("'%s' accepted", bad[i]);
+		if (kind != -1 || strcmp(num, "x"))
+			TEST_FAIL("'%s': output written on error", bad[i]);
+	}
+	return 0;
+}
+
 const struct test tests_sip[] = {
+	{"dial_codes", test_dial_codes},
 	{"guard_bytes", test_guard_bytes},
 	{"guard_rate", test_guard_rate},
 	{"guard_auth_block", test_guard_auth_block},
