@@ -755,13 +755,16 @@ static void caller_info_h(struct sip *sip, const struct sip_msg *msg,
  * The engine's events
  * ------------------------------------------------------------------- */
 
-static void store_event(struct sipd *s, const struct acd_event *ev)
+/* Appends the event with the call's id (the CDR's call_id), so events
+ * and CDRs join across restarts; the engine's call number restarts. */
+static void store_event(struct sipd *s, const struct acd_event *ev,
+			const struct call *c)
 {
 	int err;
 
 	if (!s->conf.store)
 		return;
-	err = store_event_append(s->conf.store, ev);
+	err = store_event_append_call(s->conf.store, ev, c ? c->id : NULL);
 	if (err && err != EAGAIN)
 		sipd_log("event=store-error what=event err=%m", err);
 }
@@ -771,7 +774,18 @@ void call_acd_event(const struct acd_event *ev, void *arg)
 	struct sipd *s = arg;
 	struct call *c = NULL;
 
-	store_event(s, ev);
+	if (ev->call) {
+		c = call_find(s, ev->call);
+		/* the first event of a call arriving names its number (an
+		 * agent's state change may name an older call) */
+		if (!c && ev->type != ACD_EV_AGENT_STATE && s->arriving &&
+		    !s->arriving->acd_id) {
+			c = s->arriving;
+			c->acd_id = ev->call;
+			hash_append(s->calls, (uint32_t)ev->call, &c->he, c);
+		}
+	}
+	store_event(s, ev, c);
 	if (s->conf.event_h)
 		s->conf.event_h(ev, s->conf.event_arg);
 
@@ -782,15 +796,6 @@ void call_acd_event(const struct acd_event *ev, void *arg)
 			 acd_agent_state_name(ev->old_state),
 			 ev->reason ? ev->reason : "-");
 		return;
-	}
-	if (!ev->call)
-		return;
-
-	c = call_find(s, ev->call);
-	if (!c && s->arriving && !s->arriving->acd_id) {
-		c = s->arriving;
-		c->acd_id = ev->call;
-		hash_append(s->calls, (uint32_t)ev->call, &c->he, c);
 	}
 	if (!c || c->state == CALL_ENDED)
 		return;

@@ -163,8 +163,10 @@ static void pack_dispo(struct pack *pk, struct dispo *d,
 	d->notes = pack_str(pk, s->notes);
 }
 
-/* Allocates an item holding a copy of src (of the kind's type). */
-static struct item *item_copy(enum item_kind kind, const void *src)
+/* Allocates an item holding a copy of src (of the kind's type) and, for
+ * an event, of its call id. */
+static struct item *item_copy(enum item_kind kind, const void *src,
+			      const char *call_id)
 {
 	struct pack pk = {NULL, 0};
 	struct item tmp, *it;
@@ -172,6 +174,7 @@ static struct item *item_copy(enum item_kind kind, const void *src)
 	switch (kind) {
 	case ITEM_EVENT:
 		pack_event(&pk, &tmp.u.ev, src);
+		(void)pack_str(&pk, call_id);
 		break;
 	case ITEM_CDR:
 		pack_cdr(&pk, &tmp.u.cdr, src);
@@ -184,11 +187,13 @@ static struct item *item_copy(enum item_kind kind, const void *src)
 	if (!it)
 		return NULL;
 	it->kind = kind;
+	it->ev_call_id = NULL;
 	pk.p = it->strings;
 	switch (kind) {
 	case ITEM_EVENT:
 		it->u.ev = *(const struct acd_event *)src;
 		pack_event(&pk, &it->u.ev, src);
+		it->ev_call_id = pack_str(&pk, call_id);
 		break;
 	case ITEM_CDR:
 		it->u.cdr = *(const struct store_cdr *)src;
@@ -203,6 +208,12 @@ static struct item *item_copy(enum item_kind kind, const void *src)
 }
 
 int store_event_append(struct store *st, const struct acd_event *ev)
+{
+	return store_event_append_call(st, ev, NULL);
+}
+
+int store_event_append_call(struct store *st, const struct acd_event *ev,
+			    const char *call_id)
 {
 	struct item *it;
 
@@ -229,8 +240,12 @@ int store_event_append(struct store *st, const struct acd_event *ev)
 		return store_err(st, EINVAL, "event agent-state: bad state");
 	if (ev->call > (uint64_t)INT64_MAX)
 		return store_err(st, EINVAL, "event: call number too large");
+	if (call_id && (!*call_id || strlen(call_id) > STORE_CALL_ID_MAX))
+		return store_err(st, EINVAL, "event %s: call id empty or "
+				 "longer than %d", ev_types[ev->type],
+				 STORE_CALL_ID_MAX);
 
-	it = item_copy(ITEM_EVENT, ev);
+	it = item_copy(ITEM_EVENT, ev, call_id);
 	if (!it)
 		return store_err(st, ENOMEM, "event: out of memory");
 	return store_enqueue(st, it);
@@ -263,7 +278,7 @@ int store_cdr_put(struct store *st, const struct store_cdr *cdr)
 		return store_err(st, EINVAL, "CDR %s: negative time or "
 				 "number out of range", cdr->call_id);
 
-	it = item_copy(ITEM_CDR, cdr);
+	it = item_copy(ITEM_CDR, cdr, NULL);
 	if (!it)
 		return store_err(st, ENOMEM, "CDR: out of memory");
 	return store_enqueue(st, it);
@@ -281,7 +296,7 @@ int store_cdr_disposition(struct store *st, const char *tenant,
 	if (!tenant || !*tenant || !call_id || !*call_id)
 		return store_err(st, EINVAL, "disposition: tenant and call "
 				 "id are required");
-	it = item_copy(ITEM_DISPO, &d);
+	it = item_copy(ITEM_DISPO, &d, NULL);
 	if (!it)
 		return store_err(st, ENOMEM, "disposition: out of memory");
 	return store_enqueue(st, it);
@@ -294,7 +309,7 @@ int store_cdr_disposition(struct store *st, const char *tenant,
 #define EV_COLS "time_ms, type, call, tenant, queue, agent, priority, " \
 	"wait_ms, exit_reason, exit_key, ended_by, talk_ms, to_queue, "   \
 	"state, old_state, reason, position, site, widen_step, "          \
-	"position_in_line, expected_wait_ms"
+	"position_in_line, expected_wait_ms, call_id"
 
 #define CDR_COLS "call_id, acd_call, tenant, did, caller, arrive_ms, "   \
 	"enter_ms, offer_ms, answer_ms, end_ms, ended_by, agent, queue, " \
@@ -305,7 +320,7 @@ int store_log_prepare(struct store *st)
 {
 	static const char ins_event[] =
 		"INSERT INTO events (" EV_COLS ") VALUES (?, ?, ?, ?, ?, ?, "
-		"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+		"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	static const char put_cdr[] =
 		"INSERT INTO cdrs (" CDR_COLS ") VALUES (?, ?, ?, ?, ?, ?, "
 		"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL) "
@@ -448,6 +463,7 @@ int store_item_write(struct store *st, const struct item *it,
 	case ITEM_EVENT:
 		s = st->ins_event;
 		bind_event(s, &it->u.ev);
+		bind_text(s, 22, it->ev_call_id);
 		break;
 	case ITEM_CDR:
 		s = st->put_cdr;
@@ -556,6 +572,7 @@ int store_events_read(struct store *st, const char *tenant,
 		ev->widen_step = (unsigned)sqlite3_column_int64(s, 19);
 		ev->position_in_line = (unsigned)sqlite3_column_int64(s, 20);
 		ev->expected_wait_ms = sqlite3_column_int64(s, 21);
+		e.call_id = col_text(s, 22);
 		if (!eh(&e, arg)) {
 			rc = SQLITE_DONE;
 			break;

@@ -31,6 +31,8 @@ struct item {
 		struct store_cdr cdr;
 		struct dispo dispo;
 	} u;
+	const char *ev_call_id;    /* ITEM_EVENT: the server's call id, or
+				      NULL                                  */
 	char strings[];            /* the strings the union points into     */
 };
 

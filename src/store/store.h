@@ -132,11 +132,18 @@ int store_flush(struct store *st);
 /* Copies the event into the queue. EINVAL for a bad event (unknown type,
  * negative time), EAGAIN when the queue is full. */
 int store_event_append(struct store *st, const struct acd_event *ev);
+/* The same, with the server's id of the event's call (the CDR's call_id,
+ * stable across restarts, unlike the engine's call number), or NULL.
+ * EINVAL for an empty id or one over STORE_CALL_ID_MAX bytes. */
+#define STORE_CALL_ID_MAX 128
+int store_event_append_call(struct store *st, const struct acd_event *ev,
+			    const char *call_id);
 
 /* An event read back; strings in ev stay valid during the callback. */
 struct store_event {
 	int64_t id;                /* log row id, rising in append order    */
 	struct acd_event ev;       /* the event as appended                 */
+	const char *call_id;       /* the server's call id, or NULL         */
 };
 
 /* Returns false to stop the iteration. */

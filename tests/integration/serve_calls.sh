@@ -35,8 +35,8 @@ check "CDR: abandoned, hung up by the caller, queue q1, no agent" \
 	  = "abandoned,caller,q1,-" ]
 check "CDR: wait >= 1.4 s and no answer time" \
 	[ "$(cdr "$id" "wait_ms >= 1400 AND coalesce(answer_ms, 0) = 0 AND end_ms > arrive_ms")" = 1 ]
-check "events: call-enter and abandon in the log table" \
-	[ "$(sql "SELECT count(*) FROM events WHERE type IN ('call-enter','abandon');")" -ge 2 ]
+check "events of that call (by its CDR's call id): call-enter, abandon" \
+	[ "$(sql "SELECT group_concat(type, ',') FROM (SELECT type FROM events WHERE call_id='$id' AND type IN ('call-enter','abandon') ORDER BY id);")" = "call-enter,abandon" ]
 check "hold music was played to the waiting caller" \
 	grep -q "outcome=abandoned.*caller_tx=[1-9]" "$SLOG"
 
@@ -93,8 +93,27 @@ check "after kill -9 the CDR is in the SQLite file: answered by a1" \
 	[ "$(cdr "$id" "outcome||','||agent||','||ended_by")" = "answered,a1,caller" ]
 check "CDR times: arrive <= enter <= offer <= answer < end, talk >= 2.9 s" \
 	[ "$(cdr "$id" "arrive_ms<=enter_ms AND enter_ms<=offer_ms AND offer_ms<=answer_ms AND answer_ms<end_ms AND talk_ms>=2900")" = 1 ]
-check "events: offer, connect and complete logged" \
-	[ "$(sql "SELECT count(DISTINCT type) FROM events WHERE type IN ('offer','connect','complete');")" = 3 ]
+check "events of that call (by call id): offer, connect, complete" \
+	[ "$(sql "SELECT count(DISTINCT type) FROM events WHERE call_id='$id' AND type IN ('offer','connect','complete');")" = 3 ]
+first=$id
+
+# restart on the same data: the engine numbers calls from 1 again, the
+# call ids differ, so events still join their own CDR
+start_serve answer --login a1@p1 || exit 1
+agent ag1b p1 pw1 agent_answer.xml || ko "agent p1 registered again"
+check "after the restart a caller reaches a1 again" \
+	sipp_run c1b caller.xml -s "$DID_Q1" -d 500 -m 1
+wait_log "event=call-end .*outcome=answered" 50 >/dev/null
+sleep 0.3
+id=$(last_call)
+check "two calls with the same engine number, different call ids" \
+	[ "$(sql "SELECT count(DISTINCT call_id)||','||count(DISTINCT acd_call) FROM cdrs WHERE outcome='answered';")" = "2,1" ]
+check "each call's events join its own CDR: one connect per call id" \
+	[ "$(sql "SELECT group_concat(n, ',') FROM (SELECT count(*) AS n FROM events e JOIN cdrs c ON e.call_id = c.call_id WHERE e.type='connect' AND c.call_id IN ('$first', '$id') GROUP BY c.call_id);")" = "1,1" ]
+check "no call event without a call id, none naming an unknown CDR" \
+	[ "$(sql "SELECT count(*) FROM events WHERE call IS NOT NULL AND type <> 'agent-state' AND (call_id IS NULL OR call_id NOT IN (SELECT call_id FROM cdrs));")" = 0 ]
+stop_serve
+stop_bg
 
 # --- 3. first agent lets it ring: next agent answers --------------------
 start_serve noanswer --login a1@p1 --login a2@p2 || exit 1
@@ -109,8 +128,8 @@ sleep 0.3
 id=$(last_call)
 check "CDR: answered by a2 after >= 2 s of ringing a1" \
 	[ "$(cdr "$id" "agent||','||(wait_ms >= 1900)")" = "a2,1" ]
-check "events: offer-no-answer for a1" \
-	[ "$(sql "SELECT count(*) FROM events WHERE type='offer-no-answer' AND agent='a1';")" -ge 1 ]
+check "events: offer-no-answer for a1, on that call" \
+	[ "$(sql "SELECT count(*) FROM events WHERE type='offer-no-answer' AND agent='a1' AND call_id='$id';")" = 1 ]
 stop_serve
 stop_bg
 
@@ -129,8 +148,8 @@ check "CDR: answered by a2; recording named and on disk" sh -c \
 	"[ \"\$(sqlite3 '$SDATA/plateau.db' \"SELECT agent FROM cdrs WHERE call_id='$id'\")\" = a2 ] &&
 	 f=\$(sqlite3 '$SDATA/plateau.db' \"SELECT recording FROM cdrs WHERE call_id='$id'\") &&
 	 [ -s \"\$f\" ]"
-check "events: offer-declined for a1" \
-	[ "$(sql "SELECT count(*) FROM events WHERE type='offer-declined' AND agent='a1';")" -ge 1 ]
+check "events: offer-declined for a1, on that call" \
+	[ "$(sql "SELECT count(*) FROM events WHERE type='offer-declined' AND agent='a1' AND call_id='$id';")" = 1 ]
 
 # --- 5. SIGTERM drains: new calls 503, the current call finishes --------
 sipp_bg long caller.xml -s "$DID_Q1" -d 8000 -m 1

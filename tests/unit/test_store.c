@@ -380,6 +380,7 @@ struct collect {
 	struct acd_event ev[32];   /* copies (strings not kept)             */
 	char tenant[32][16];       /* tenant of each, "" for NULL           */
 	char text[32][128];        /* "queue|agent|to_queue|reason|pos|site"*/
+	char call_id[32][32];      /* the server's call id, "" for NULL     */
 	int64_t id[32];
 	size_t n;
 };
@@ -394,6 +395,7 @@ static bool collect_ev(const struct store_event *e, void *arg)
 	c->ev[c->n] = *v;
 	c->id[c->n] = e->id;
 	snprintf(c->tenant[c->n], 16, "%s", v->tenant ? v->tenant : "");
+	snprintf(c->call_id[c->n], 32, "%s", e->call_id ? e->call_id : "");
 	snprintf(c->text[c->n], 128, "%s|%s|%s|%s|%s|%s",
 		 v->queue ? v->queue : "", v->agent ? v->agent : "",
 		 v->to_queue ? v->to_queue : "", v->reason ? v->reason : "",
@@ -478,7 +480,12 @@ static int test_event_append_read_back(void)
 		goto out;
 	n = sample_events(evs);
 	for (size_t i = 0; i < n; i++) {
-		err = store_event_append(st, &evs[i]);
+		char cid[32];
+
+		/* every other event with the server's call id */
+		snprintf(cid, sizeof(cid), "boot-%zu", i);
+		err = i % 2 ? store_event_append_call(st, &evs[i], cid)
+			    : store_event_append(st, &evs[i]);
 		if (err)
 			goto out;
 	}
@@ -492,13 +499,21 @@ static int test_event_append_read_back(void)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		const struct acd_event *a = &evs[i], *b = &c->ev[i];
-		char text[128];
+		char text[128], cid[32];
 
 		snprintf(text, sizeof(text), "%s|%s|%s|%s|%s|%s",
 			 a->queue ? a->queue : "", a->agent ? a->agent : "",
 			 a->to_queue ? a->to_queue : "",
 			 a->reason ? a->reason : "",
 			 a->position ? a->position : "", a->site ? a->site : "");
+		cid[0] = '\0';
+		if (i % 2)
+			snprintf(cid, sizeof(cid), "boot-%zu", i);
+		if (strcmp(c->call_id[i], cid)) {
+			fprintf(stderr, "  event %zu: call id '%s', want "
+				"'%s'\n", i, c->call_id[i], cid);
+			goto out;
+		}
 		if (a->type != b->type || a->time != b->time ||
 		    a->call != b->call || a->priority != b->priority ||
 		    a->wait_ms != b->wait_ms ||
@@ -558,6 +573,16 @@ static int test_event_bad_input_refused(void)
 	ev.type = ACD_EV_COUNT;
 	TEST_EQ(store_event_append(st, &ev), EINVAL);
 	TEST_ASSERT(strstr(store_errmsg(st), "unknown type") != NULL);
+	ev.type = ACD_EV_CALL_ENTER;
+	TEST_EQ(store_event_append_call(st, &ev, ""), EINVAL);
+	{
+		char longid[STORE_CALL_ID_MAX + 2];
+
+		memset(longid, 'x', sizeof(longid) - 1);
+		longid[sizeof(longid) - 1] = '\0';
+		TEST_EQ(store_event_append_call(st, &ev, longid), EINVAL);
+	}
+	ev.type = ACD_EV_COUNT;
 	ev.type = ACD_EV_OFFER;
 	ev.time = -5;
 	TEST_EQ(store_event_append(st, &ev), EINVAL);
