@@ -563,7 +563,7 @@ static int listen_check(struct sipd *s, const struct sip_msg *msg,
 	const struct center_agent *a;
 	struct acd_agent_info ai;
 
-	if (!sup || sup->role != CENTER_ROLE_SUPERVISOR) {
+	if (!sup || sup->role == CENTER_ROLE_AGENT) {
 		refuse(s, msg, 403, "Forbidden", "not-a-supervisor", "*13",
 		       pos->id);
 		return EPERM;
