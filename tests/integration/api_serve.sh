@@ -103,6 +103,12 @@ curl -s -N -m 30 -H "Authorization: Bearer $T2" "$B/api/v1/events" \
 	>"$WORK/sse2" 2>/dev/null &
 SSE2=$!
 PIDS="$PIDS $SSE2"
+# both streams must be open before the call (its first event)
+for _ in $(seq 1 50); do
+	grep -q '^retry:' "$WORK/sse1" 2>/dev/null &&
+		grep -q '^retry:' "$WORK/sse2" 2>/dev/null && break
+	sleep 0.1
+done
 
 # A caller waits in q1 with no agent: the live queue state shows it.
 sipp_bg caller caller.xml -s "$DID_Q1" -d 4000 -m 1
