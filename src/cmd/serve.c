@@ -14,6 +14,7 @@
 #include "sip/sipd.h"
 #include "store/store.h"
 #include "api/api.h"
+#include "api/desk.h"
 
 #define SERVE_MAX_FDS 65536     /* descriptors polled at most            */
 
@@ -229,12 +230,26 @@ static void raise_fd_limit(void)
 	(void)fd_setsize((int)want);
 }
 
-/* Engine events to the HTTP api, once it exists (arg: struct api **). */
+/* Where engine events go besides the SIP server: the HTTP api, once it
+ * exists, with the SIP server that knows who calls. */
+struct api_link {
+	struct api *api;           /* the HTTP api, or NULL                 */
+	struct sipd *sipd;         /* the SIP server, or NULL               */
+};
+
+/* Engine events to the HTTP api (arg: struct api_link). From the offer
+ * on, the agent desktop's screen pop also learns the caller's number. */
 static void api_forward(const struct acd_event *ev, void *arg)
 {
-	struct api **apip = arg;
+	struct api_link *l = arg;
+	const char *caller = NULL, *did = NULL;
 
-	api_acd_event(ev, *apip);
+	if (!l->api)
+		return;
+	if (ev->type == ACD_EV_OFFER && l->sipd &&
+	    !sipd_call_parties(l->sipd, ev->call, &caller, &did))
+		(void)api_call_caller_set(l->api, ev->call, caller, did);
+	api_acd_event(ev, l->api);
 }
 
 static void api_rearm(void *arg)
@@ -295,6 +310,7 @@ static int serve_run(int argc, char **argv)
 	struct sipd *s = NULL;
 	struct sipd_conf sc;
 	struct api *api = NULL;
+	struct api_link link = {NULL, NULL};
 	struct media_opts mo;
 	struct sa maddr, laddr;
 	char err_txt[512];
@@ -356,7 +372,7 @@ static int serve_run(int argc, char **argv)
 	sc.drain_ms = o.drain_s * 1000;
 	sc.rate_pps = o.rate_pps;
 	sc.event_h = api_forward;
-	sc.event_arg = &api;
+	sc.event_arg = &link;
 	err = sipd_alloc(&s, &sc, err_txt, sizeof(err_txt));
 	if (err) {
 		fprintf(stderr, "plateau serve: %s\n", err_txt);
@@ -364,6 +380,8 @@ static int serve_run(int argc, char **argv)
 	}
 	if (o.has_http && http_start(&api, &o, s, ctr, st))
 		goto out;
+	link.api = api;
+	link.sipd = s;
 	(void)sipd_laddr(s, &laddr);
 	sipd_log("event=listening sip=%J tcp=%s rtp=%u-%u data=%s db=%s "
 		 "center=\"%s\"", &laddr, o.tcp ? "yes" : "no", o.rtp_min,
@@ -376,6 +394,7 @@ static int serve_run(int argc, char **argv)
 	rc = err ? 1 : 0;
 	sipd_log("event=stopping");
 out:
+	link.api = NULL;
 	api = api_free(api);
 	s = mem_deref(s);
 	m = mem_deref(m);

@@ -112,6 +112,21 @@ static void listeners_end(struct call *c)
 	}
 }
 
+int sipd_call_parties(struct sipd *s, uint64_t acd_call,
+		      const char **callerp, const char **didp)
+{
+	const struct call *c;
+
+	if (!s || !acd_call || !callerp || !didp)
+		return EINVAL;
+	c = call_find(s, acd_call);
+	if (!c || c->state == CALL_ENDED)
+		return ENOENT;
+	*callerp = c->caller;
+	*didp = c->did ? c->did->number : NULL;
+	return 0;
+}
+
 static void call_destructor(void *arg)
 {
 	struct call *c = arg;

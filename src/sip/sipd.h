@@ -63,6 +63,12 @@ struct acd *sipd_acd(const struct sipd *s);
  * server (the HTTP api's agent actions). */
 void sipd_acd_rearm(struct sipd *s);
 
+/* Who calls on the live call the engine knows as acd_call: the caller's
+ * number (From user) and the number called (NULL if none). The strings
+ * live as long as the call. ENOENT when there is no such call. */
+int sipd_call_parties(struct sipd *s, uint64_t acd_call,
+		      const char **callerp, const char **didp);
+
 /* The SIP stack (for tests that send from the server's own stack). */
 struct sip *sipd_sip(const struct sipd *s);
 
