@@ -37,13 +37,16 @@ check "phone casa-001 registered" \
 # Callers to the premium number (queue hx-vip-fr), started by the browser
 # test when it wants them: DUR is how long the caller stays after 200.
 caller() {
+	mp_step
 	echo "timeout 60 sipp -sf $SIPP_DIR/caller.xml -s +212522001199" \
-		"-i 127.0.0.1 -p $(free_port) -mp $(next_mp) -nostdin" \
+		"-i 127.0.0.1 -p 0 -mp $MP_NEXT -nostdin" \
 		"-timeout 50 -max_recv_loops 1000 -m 1 -d \$DUR" \
 		"127.0.0.1:$SPORT >>$WORK/callers.out 2>&1"
 }
-CALLER1=$(caller)
-CALLER2=$(caller)
+caller >"$WORK/caller1"
+caller >"$WORK/caller2"
+CALLER1=$(cat "$WORK/caller1")
+CALLER2=$(cat "$WORK/caller2")
 export CALLER1 CALLER2
 
 BASE=http://127.0.0.1:$HPORT OUT=$ROOT/build/test-logs/web TMP_DIR=$WORK \
