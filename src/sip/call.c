@@ -31,6 +31,7 @@ struct agent_leg {
 	struct media_leg *leg;     /* our RTP endpoint towards the phone    */
 	char agent[CENTER_ID_MAX + 1]; /* agent id                          */
 	bool answered;             /* the phone answered (200, ACK sent)    */
+	uint8_t pt;                /* codec the phone answered with         */
 };
 
 struct call {
@@ -281,6 +282,7 @@ static int agent_answer_h(const struct sip_msg *msg, void *arg)
 			 al->c->id, al->agent, err);
 		return err;
 	}
+	al->pt = pt;
 	return media_leg_set_remote(al->leg, &raddr, pt, te);
 }
 
@@ -440,9 +442,11 @@ static void offer(struct call *c, const char *agent)
 	err = media_leg_alloc(&al->leg, s->conf.media, name);
 	if (err)
 		goto out;
+	/* the caller's codec first, the other G.711 after it: a phone that
+	 * has only the other one is answered and the relay transcodes */
 	err = sdp_build(&desc, media_leg_laddr(al->leg),
 			media_leg_port(al->leg), c->pt, c->te_pt ? 101 : 0,
-			false);
+			true);
 	if (err)
 		goto out;
 	re_snprintf(from, sizeof(from), "sip:plateau@%s", s->host);
@@ -516,8 +520,10 @@ static void connect_legs(struct call *c)
 			c->recording[0] = '\0';
 		}
 	}
-	sipd_log("event=connect call=%s agent=%s queue=%s", c->id, c->agent,
-		 c->queue->id);
+	sipd_log("event=connect call=%s agent=%s queue=%s codec=%s "
+		 "agent_codec=%s", c->id, c->agent, c->queue->id,
+		 c->pt == MEDIA_PT_PCMA ? "PCMA" : "PCMU",
+		 c->al->pt == MEDIA_PT_PCMA ? "PCMA" : "PCMU");
 }
 
 int call_listen(struct sipd *s, uint64_t acd_call, struct media_leg *sup,
