@@ -1,15 +1,32 @@
 #!/bin/sh
-# serve_baresip.sh — the real baresip softphone as an agent: it registers
-# with digest auth as position p1's phone and auto-answers; a sipp caller
-# calls queue q1, baresip answers, RTP flows both ways, the caller hangs
-# up. Checks the SIP outcome, the RTP counts and the CDR and events in the
-# store. baresip runs headless with its own config dir in the test's
-# work dir, on loopback only, and is stopped on exit.
+# serve_baresip.sh — media end to end. A caller (media_probe.py, its own
+# RTP) waiting in a queue hears the position announcement (the prompt's
+# samples, byte for byte). Then the real baresip softphone as an agent: it
+# registers with digest auth as position p1's phone and auto-answers with
+# PCMU only; a sipp caller (PCMA) calls queue q1, RTP flows both ways
+# (transcoded), the caller hangs up: SIP outcome, RTP counts, the CDR and
+# the events in the store. Last, a probe caller sending 1 kHz hears
+# baresip's 400 Hz tone, and the call's recording has the caller on the
+# left and the agent on the right. baresip runs headless with its own
+# config dir in the test's work dir, on loopback only, stopped on exit.
 . "$(dirname "$0")/serve_lib.sh"
 
 DID_Q1=+212500000001
+DID_Q3=+212500000004   # answered, announces every 2 s, recorded
+PROBE=$ROOT/tests/integration/media_probe.py
 command -v baresip >/dev/null || { echo "baresip missing"; echo "0 passed, 1 failed"; exit 1; }
 
+# --- the caller hears the position announcement --------------------------
+start_serve announce || exit 1
+check "a PCMA caller waiting in q3 (no agent) hears 'Vous êtes en position'" \
+	python3 "$PROBE" call "$SPORT" "$DID_Q3" PCMA 5 1000 \
+	--prompt "$ROOT/build/prompts/fr/pos_before.wav"
+check "a PCMU caller hears it too, in PCMU" \
+	python3 "$PROBE" call "$SPORT" "$DID_Q3" PCMU 5 1000 \
+	--prompt "$ROOT/build/prompts/fr/pos_before.wav"
+stop_serve
+
+# --- baresip as the agent ------------------------------------------------
 start_serve bare --login a1@p1 || exit 1
 
 # baresip's config: its own SIP port, an RTP range of its own, G.711
@@ -68,6 +85,22 @@ check "events of that call: call-enter, offer, connect, complete" \
 	[ "$(sql "SELECT group_concat(type, ',') FROM (SELECT type FROM events WHERE call_id='$id' AND type IN ('call-enter','offer','connect','complete') ORDER BY id);")" = "call-enter,offer,connect,complete" ]
 check "events: a1 on-call then wrap-up" \
 	[ "$(sql "SELECT count(*) FROM events WHERE type='agent-state' AND agent='a1' AND state IN ('on-call','wrap-up');")" = 2 ]
+
+# --- transcoding and the recording, heard end to end ----------------------
+# the caller (PCMA) sends 1 kHz, baresip (PCMU) sends 400 Hz: each side
+# must hear the other's tone, and the recording must hold the caller on
+# the left, the agent on the right
+sleep 1.5   # a1's wrap-up (1 s)
+check "PCMA caller on q3 hears baresip's 400 Hz tone through the PCMU leg" \
+	python3 "$PROBE" call "$SPORT" "$DID_Q3" PCMA 4 1000 --tone 400
+check "connect logged: caller PCMA, agent PCMU" \
+	wait_log "event=connect .*queue=q3 codec=PCMA agent_codec=PCMU"
+wait_log "event=call-end .*queue=q3" 50 >/dev/null
+sleep 0.5
+rec=$(sql "SELECT recording FROM cdrs WHERE queue='q3' ORDER BY arrive_ms DESC LIMIT 1;")
+check "recording named in the CDR and on disk" [ -s "$rec" ]
+check "recording: caller (1 kHz) left, agent (400 Hz) right" \
+	python3 "$PROBE" wav "$rec" 1000 400
 kill "$BPID" 2>/dev/null
 check "server stops cleanly" stop_serve
 
