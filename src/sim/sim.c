@@ -103,11 +103,18 @@ struct call {
 struct sim {
 	struct sim_conf conf;
 	struct sim_rng rng;
-	struct ev *heap;
+	struct ev *heap;           /* events made while running             */
 	size_t n, cap;
+	struct ev *agenda;         /* events known before the run (shifts,
+				      pauses, first arrivals), sorted      */
+	size_t n_agenda, cap_agenda, next_agenda; /* next_agenda: the next
+				      one due                               */
+	bool planning;             /* push() goes to the agenda             */
 	uint64_t seq;
-	struct call *calls;        /* calls[id]                             */
-	size_t calls_cap;
+	struct call *calls;        /* a ring: id at calls[id & (cap - 1)]   */
+	size_t calls_cap;          /* a power of two, or 0                  */
+	uint64_t calls_base;       /* every id below has ended              */
+	struct call gone;          /* what call_get gives for those         */
 	uint64_t last_call;        /* highest id seen                       */
 	uint64_t open_calls;       /* entered and not ended                 */
 	struct sim_stats st;
@@ -121,10 +128,39 @@ static bool ev_before(const struct ev *a, const struct ev *b)
 	return a->t != b->t ? a->t < b->t : a->seq < b->seq;
 }
 
+/* Appends to the agenda, sorted once before the run starts: the heap
+ * then holds only what is in flight (a few events per call), not a
+ * month of shifts, and stays shallow and in cache. */
+static int plan(struct sim *s, struct ev e)
+{
+	if (s->n_agenda == s->cap_agenda) {
+		size_t cap = s->cap_agenda ? 2 * s->cap_agenda : 256;
+		struct ev *v = realloc(s->agenda, cap * sizeof(*v));
+		if (!v)
+			return ENOMEM;
+		s->agenda = v;
+		s->cap_agenda = cap;
+	}
+	e.seq = s->seq++;
+	s->agenda[s->n_agenda++] = e;
+	return 0;
+}
+
+static int ev_cmp(const void *a, const void *b)
+{
+	const struct ev *x = a, *y = b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
 static int push(struct sim *s, struct ev e)
 {
 	size_t i;
 
+	if (s->planning)
+		return plan(s, e);
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? 2 * s->cap : 256;
 		struct ev *h = realloc(s->heap, cap * sizeof(*h));
@@ -171,25 +207,51 @@ static struct ev pop(struct sim *s)
  * Calls
  * ------------------------------------------------------------------- */
 
+/* The call's record; ids below calls_base have all ended and share one
+ * read-only "ended" record. NULL (and s->err) on ENOMEM. */
 static struct call *call_get(struct sim *s, uint64_t id)
 {
-	if (id >= s->calls_cap) {
+	if (id < s->calls_base) {
+		memset(&s->gone, 0, sizeof(s->gone));
+		s->gone.ended = true;
+		return &s->gone;
+	}
+	if (id - s->calls_base >= s->calls_cap) {
 		size_t cap = s->calls_cap ? s->calls_cap : 1024;
 		struct call *v;
 
-		while (cap <= id)
+		while (cap <= id - s->calls_base)
 			cap *= 2;
-		v = realloc(s->calls, cap * sizeof(*v));
+		v = calloc(cap, sizeof(*v));
 		if (!v) {
 			s->err = ENOMEM;
 			return NULL;
 		}
-		memset(v + s->calls_cap, 0,
-		       (cap - s->calls_cap) * sizeof(*v));
+		/* re-seat the window [base, last_call] */
+		for (uint64_t i = s->calls_base; s->calls_cap &&
+		     i <= s->last_call; i++)
+			v[i & (cap - 1)] = s->calls[i & (s->calls_cap - 1)];
+		free(s->calls);
 		s->calls = v;
 		s->calls_cap = cap;
 	}
-	return &s->calls[id];
+	return &s->calls[id & (s->calls_cap - 1)];
+}
+
+/* Marks a call ended and slides the window past ended calls (their
+ * slots are cleared for the ids that will reuse them). */
+static void call_end(struct sim *s, struct call *c)
+{
+	c->ended = true;
+	s->open_calls--;
+	while (s->calls_base <= s->last_call) {
+		struct call *b = &s->calls[s->calls_base &
+					   (s->calls_cap - 1)];
+		if (!b->ended)
+			break;
+		memset(b, 0, sizeof(*b));
+		s->calls_base++;
+	}
 }
 
 static acd_ms_t ms(double seconds)
@@ -250,8 +312,7 @@ void sim_event_h(const struct acd_event *ev, void *arg)
 		c = call_get(s, ev->call);
 		if (!c || c->ended)
 			return;
-		c->ended = true;
-		s->open_calls--;
+		call_end(s, c);
 		break;
 	default:
 		break;
@@ -301,6 +362,7 @@ struct sim *sim_free(struct sim *s)
 	if (!s)
 		return NULL;
 	free(s->heap);
+	free(s->agenda);
 	free(s->calls);
 	free(s);
 	return NULL;
@@ -497,14 +559,30 @@ int sim_run(struct sim *s, struct acd *acd, struct sim_stats *stats)
 	if (!s || !acd)
 		return EINVAL;
 	s->acd = acd;
+	s->calls_base = 1;         /* engine ids start at 1 */
 	stop = s->conf.end + s->conf.drain_ms;
+	s->planning = true;
 	err = schedule_shifts(s);
 	for (size_t i = 0; i < s->conf.n_streams && !err; i++)
 		err = next_arrival(s, (uint32_t)i, s->conf.streams[i].start);
+	s->planning = false;
+	if (s->n_agenda)
+		qsort(s->agenda, s->n_agenda, sizeof(*s->agenda), ev_cmp);
 
 	while (!err && !s->err) {
 		acd_ms_t dl = acd_next_deadline(acd);
-		acd_ms_t top = s->n ? s->heap[0].t : ACD_NEVER;
+		const struct ev *next = s->n ? &s->heap[0] : NULL;
+		bool from_agenda = false;
+		acd_ms_t top;
+
+		/* the earlier of the heap's top and the agenda's next, in
+		 * (time, insertion) order as if both were one heap */
+		if (s->next_agenda < s->n_agenda &&
+		    (!next || ev_before(&s->agenda[s->next_agenda], next))) {
+			next = &s->agenda[s->next_agenda];
+			from_agenda = true;
+		}
+		top = next ? next->t : ACD_NEVER;
 
 		/* past the end with nothing in flight, or past the drain */
 		if (now >= s->conf.end && !s->open_calls)
@@ -520,7 +598,8 @@ int sim_run(struct sim *s, struct acd *acd, struct sim_stats *stats)
 		if (top == ACD_NEVER || top > stop)
 			break;
 		{
-			struct ev e = pop(s);
+			struct ev e = from_agenda ?
+				s->agenda[s->next_agenda++] : pop(s);
 			now = e.t;
 			err = process(s, acd, &e);
 		}
