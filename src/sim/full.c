@@ -12,6 +12,7 @@
 
 #define DAY_MS 86400000LL
 #define H_MS 3600000LL
+#define M_MS 60000LL
 
 /* The position agent i sits at: the first free one on its preferred
  * site, else the first free one anywhere, else shared (its logins are
@@ -57,6 +58,7 @@ int sim_center_run(const struct center *c, const struct traffic *t,
 	struct sim_shift *shifts = NULL;
 	const char **seats = NULL;
 	bool *taken = NULL;
+	bool open_day[7] = {false};
 	size_t ns = 0, nsh = 0;
 	struct sim_conf sc;
 	struct sim_stats st;
@@ -100,7 +102,20 @@ int sim_center_run(const struct center *c, const struct traffic *t,
 	}
 	for (size_t i = 0; i < c->n_agents; i++)
 		seats[i] = seat(c, i, taken);
+	/* a day of the week with no calls in the traffic is a closed day:
+	 * nobody works then */
+	for (size_t i = 0; i < t->n; i++) {
+		const struct traffic_row *r = &t->rows[i];
+
+		if (!(r->calls > 0))
+			continue;
+		for (int w = 0; w < 7; w++)
+			if (r->dow == TRAFFIC_EVERY_DAY || r->dow == w)
+				open_day[w] = true;
+	}
 	for (unsigned d = 0; d < days; d++) {
+		if (!open_day[d % 7])
+			continue;
 		for (size_t i = 0; i < c->n_agents; i++) {
 			struct sim_shift *sh = &shifts[nsh++];
 			acd_ms_t start = d * DAY_MS + (i % 2 ? 12 : 8) * H_MS;
@@ -109,12 +124,15 @@ int sim_center_run(const struct center *c, const struct traffic *t,
 			sh->position = seats[i];
 			sh->start = start;
 			sh->end = start + SIM_SHIFT_H * H_MS;
-			sh->pauses[0] = (struct sim_pause){start + 2 * H_MS,
-				15 * 60000, "break"};
-			sh->pauses[1] = (struct sim_pause){start + 4 * H_MS,
-				30 * 60000, "lunch"};
-			sh->pauses[2] = (struct sim_pause){start + 6 * H_MS,
-				15 * 60000, "break"};
+			/* a quarter of each shift pauses at a time */
+			acd_ms_t k = (acd_ms_t)((i / 2) % 4);
+
+			sh->pauses[0] = (struct sim_pause){start + 105 * M_MS +
+				k * 15 * M_MS, 15 * M_MS, "break"};
+			sh->pauses[1] = (struct sim_pause){start + 210 * M_MS +
+				k * 30 * M_MS, 30 * M_MS, "lunch"};
+			sh->pauses[2] = (struct sim_pause){start + 360 * M_MS +
+				k * 15 * M_MS, 15 * M_MS, "break"};
 			sh->n_pauses = 3;
 		}
 	}

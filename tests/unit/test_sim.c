@@ -224,6 +224,51 @@ static int test_demo_day(void)
 	return 0;
 }
 
+/* A day of the week without calls is a closed day: nobody logs in. Two
+ * agents, traffic on Mondays only, two days simulated: the agents' time
+ * logged in is one day of shifts, not two. */
+static int test_closed_day(void)
+{
+	static const char center[] =
+		"{\"name\": \"c\", \"tenants\": [{\"id\": \"t\"}], "
+		"\"sites\": [{\"id\": \"s\"}], \"positions\": ["
+		"{\"id\": \"p1\", \"site\": \"s\", \"sip_password\": \"x\"}, "
+		"{\"id\": \"p2\", \"site\": \"s\", \"sip_password\": \"x\"}], "
+		"\"pause_reasons\": [{\"id\": \"break\"}, "
+		"{\"id\": \"lunch\"}], "
+		"\"queues\": [{\"id\": \"q\", \"tenant\": \"t\"}], "
+		"\"agents\": [{\"id\": \"a1\", \"queues\": [\"q\"]}, "
+		"{\"id\": \"a2\", \"queues\": [\"q\"]}]}";
+	static const char csv[] = "day,time,minutes,queue,calls,aht_s\n"
+		"mon,09:00,60,q,20,120\ntue,09:00,60,q,0,120\n";
+	static const struct center_opts fast = {1};
+	struct center *c = NULL;
+	struct traffic *t = NULL;
+	struct kpi *k = NULL;
+	char err[512] = "";
+	double day_ms = 2.0 * SIM_SHIFT_H * 3600000.0, logged;
+	int e;
+
+	e = center_parse(center, sizeof(center) - 1, "c.json", &fast, &c,
+			 err, sizeof(err));
+	if (!e)
+		e = traffic_parse(csv, sizeof(csv) - 1, "t.csv", c, &t, err,
+				  sizeof(err));
+	if (!e)
+		e = sim_center_run(c, t, 2, 1, 4, NULL, &k, NULL, err,
+				   sizeof(err));
+	traffic_free(t);
+	mem_deref(c);
+	if (e)
+		TEST_FAIL("%s (%d)", err, e);
+	logged = kpi_total(k)->logged_ms;
+	kpi_free(k);
+	if (!(logged >= day_ms && logged < 1.05 * day_ms))
+		TEST_FAIL("logged in %.0f ms, one day of shifts is %.0f ms",
+			  logged, day_ms);
+	return 0;
+}
+
 static int test_traffic_errors(void)
 {
 	static const struct {
@@ -258,6 +303,7 @@ static int test_traffic_errors(void)
 
 const struct test tests_sim[] = {
 	{"rng", test_rng},
+	{"closed_day", test_closed_day},
 	{"deterministic", test_deterministic},
 	{"erlang_c", test_erlang_c},
 	{"erlang_a", test_erlang_a},
