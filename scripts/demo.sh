@@ -22,13 +22,16 @@ echo "(forecast: build/demo/forecast.csv, chart build/demo/forecast.svg)"
 	tail -5
 echo "(plan chart: build/demo/plan.svg)"
 
-# Routing measured before it goes live: a week of the demo center
-# (examples/demo.json) simulated through the routing engine with
-# examples/demo-traffic.csv, then the same engine on one queue against
-# Erlang C (plateau staff says SL 0.888 for 14 agents at 10 Erlangs).
+# Routing measured before it goes live: a day (a Monday) of the demo
+# center (examples/demo.json) simulated through the routing engine with
+# examples/demo-traffic.csv; per queue, the agents Erlang C/A says its
+# traffic needs stand next to what the simulation delivered (SL, ASA,
+# abandons, agents busy on it), then per site and tenant. After it, the
+# same engine on one queue against Erlang C (plateau staff says SL 0.888
+# for 14 agents at 10 Erlangs).
 echo
 ./build/plateau simulate --config examples/demo.json \
-	--traffic examples/demo-traffic.csv --days 7 --seed 1
+	--traffic examples/demo-traffic.csv --days 1 --seed 1
 echo
 ./build/plateau simulate --agents 14 --calls 100 --interval 1800 --aht 180 \
 	--target-time 20 --hours 200 --seed 1

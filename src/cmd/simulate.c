@@ -338,8 +338,119 @@ static void print_group(const struct kpi *kpi, enum kpi_group g,
 		const char *id;
 
 		kpi_figures(kpi_at(kpi, g, i, &id), &k);
-		row(stdout, id, &k, g != KPI_SITE, g != KPI_QUEUE);
+		row(stdout, id, &k, true, true);
 	}
+}
+
+/* Per queue: what Erlang says its traffic needs next to what the
+ * simulation delivered. Averages are over the queue's open time (the
+ * intervals its traffic covers). */
+static void print_queues(const struct center *c, const struct kpi *kpi,
+			 const struct sim_needs *nd, bool json)
+{
+	if (json)
+		printf(", \"queues\": {");
+	else
+		printf("\n%-16s %6s %5s %6s %6s %5s | %6s %8s %8s %6s %6s "
+		       "%6s %6s\n", "queue", "target", "model", "load",
+		       "needed", "peak", "busy", "offered", "answered",
+		       "aband", "SL", "ASA s", "p_ab");
+	for (size_t i = 0; i < nd->n; i++) {
+		const struct sim_need *q = &nd->q[i];
+		const struct kpi_counts *kc = kpi_find(kpi, KPI_QUEUE,
+						       q->queue);
+		const struct acd_queue_conf *qc = &c->queues[i].acd;
+		double open = q->open_ms > 0 ? q->open_ms : 1;
+		double load = q->load_ms / open, need = q->need_ms / open;
+		double busy = kc ? kc->busy_ms / open : 0;
+		struct kpi_figures k;
+		char target[16];
+
+		kpi_figures(kc, &k);
+		if (json) {
+			printf("%s\"%s\": {", i ? ", " : "", q->queue);
+			json_figures(stdout, &k);
+			printf(", \"busy_agents\": ");
+			jnum(stdout, busy);
+			printf(", \"erlang\": {\"model\": \"%s\", "
+			       "\"sl_target\": ", q->erlang_a ? "erlang-a" :
+			       "erlang-c");
+			jnum(stdout, qc->sl_target);
+			printf(", \"target_time_s\": ");
+			jnum(stdout, (double)qc->sl_time_ms / 1000.0);
+			printf(", \"calls\": ");
+			jnum(stdout, q->calls);
+			printf(", \"open_hours\": ");
+			jnum(stdout, q->open_ms / 3600000.0);
+			printf(", \"load_erlangs\": ");
+			jnum(stdout, load);
+			printf(", \"agents_needed\": ");
+			jnum(stdout, need);
+			printf(", \"peak_agents_needed\": %u}}", q->peak);
+			continue;
+		}
+		snprintf(target, sizeof(target), "%.0f/%.0fs",
+			 100 * qc->sl_target, (double)qc->sl_time_ms / 1000.0);
+		printf("%-16s %6s %5s %6.1f %6.1f %5u | %6.1f %8llu %8llu "
+		       "%6llu %5.1f%% %6.1f %5.1f%%\n", q->queue, target,
+		       q->open_ms > 0 ? (q->erlang_a ? "A" : "C") : "-",
+		       load, need, q->peak, busy,
+		       (unsigned long long)k.offered,
+		       (unsigned long long)k.answered,
+		       (unsigned long long)k.abandoned,
+		       100 * k.service_level, k.asa_s, 100 * k.p_abandon);
+	}
+	if (json)
+		printf("}");
+}
+
+/* Per site: the calls its agents answered and the agents themselves;
+ * calls belong to queues, so a site has no offered or abandoned calls.
+ * Agents and busy agents are averages over the center's open time. */
+static void print_sites(const struct kpi *kpi, const struct sim_needs *nd,
+			bool json)
+{
+	size_t n = kpi_count(kpi, KPI_SITE);
+	double open = nd->open_ms > 0 ? nd->open_ms : 1;
+
+	if (json)
+		printf(", \"sites\": {");
+	else
+		printf("\n%-16s %8s %8s %8s %9s %9s %8s\n", "site", "agents",
+		       "busy", "occup", "answered", "SL ans.", "ASA s");
+	for (size_t i = 0; i < n; i++) {
+		const char *id;
+		const struct kpi_counts *kc = kpi_at(kpi, KPI_SITE, i, &id);
+		struct kpi_figures k;
+		double sla = kc->answered ? (double)kc->answered_in_sl /
+			(double)kc->answered : 0;
+
+		kpi_figures(kc, &k);
+		if (json) {
+			printf("%s\"%s\": {\"answered\": %llu, "
+			       "\"answered_in_sl\": %llu, "
+			       "\"service_level_answered\": ", i ? ", " : "",
+			       id, (unsigned long long)kc->answered,
+			       (unsigned long long)kc->answered_in_sl);
+			jnum(stdout, sla);
+			printf(", \"asa_s\": ");
+			jnum(stdout, k.asa_s);
+			printf(", \"occupancy\": ");
+			jnum(stdout, k.occupancy);
+			printf(", \"agents\": ");
+			jnum(stdout, kc->logged_ms / open);
+			printf(", \"busy_agents\": ");
+			jnum(stdout, kc->busy_ms / open);
+			printf("}");
+			continue;
+		}
+		printf("%-16s %8.1f %8.1f %7.1f%% %9llu %8.1f%% %8.1f\n", id,
+		       kc->logged_ms / open, kc->busy_ms / open,
+		       100 * k.occupancy, (unsigned long long)kc->answered,
+		       100 * sla, k.asa_s);
+	}
+	if (json)
+		printf("}");
 }
 
 static int run_full(const struct opts *o)
@@ -347,10 +458,13 @@ static int run_full(const struct opts *o)
 	struct center *c = NULL;
 	struct traffic *t = NULL;
 	struct kpi *kpi = NULL;
+	struct sim_needs nd = {0};
+	const struct kpi_counts *tc;
 	struct kpi_figures k;
 	struct sim_stats st;
 	char err[512] = "";
 	bool tty = isatty(2);
+	double open;
 	int e;
 
 	/* the PIN hashes are not used here: one PBKDF2 round saves the
@@ -360,8 +474,12 @@ static int run_full(const struct opts *o)
 	e = center_load_opts(o->config, &fast, &c, err, sizeof(err));
 	if (!e)
 		e = traffic_load(o->traffic, c, &t, err, sizeof(err));
+	if (!e)
+		e = sim_center_needs(c, t, (unsigned)o->days, &nd, err,
+				     sizeof(err));
 	if (e) {
 		fprintf(stderr, CMD ": %s\n", err[0] ? err : strerror(e));
+		traffic_free(t);
 		mem_deref(c);
 		return 1;
 	}
@@ -373,32 +491,52 @@ static int run_full(const struct opts *o)
 		fprintf(stderr, "\r%50s\r", "");
 	if (e) {
 		fprintf(stderr, CMD ": %s\n", err[0] ? err : strerror(e));
+		sim_needs_free(&nd);
 		traffic_free(t);
 		mem_deref(c);
 		return 1;
 	}
-	kpi_figures(kpi_total(kpi), &k);
+	tc = kpi_total(kpi);
+	kpi_figures(tc, &k);
+	open = nd.open_ms > 0 ? nd.open_ms : 1;
 	if (o->json) {
 		printf("{\"days\": %ld, \"seed\": %ld, \"total\": {", o->days,
 		       o->seed);
 		json_figures(stdout, &k);
-		printf("}");
-		print_group(kpi, KPI_QUEUE, "queues", true);
-		print_group(kpi, KPI_SITE, "sites", true);
+		printf(", \"open_hours\": ");
+		jnum(stdout, nd.open_ms / 3600000.0);
+		printf(", \"agents\": ");
+		jnum(stdout, tc->logged_ms / open);
+		printf(", \"busy_agents\": ");
+		jnum(stdout, tc->busy_ms / open);
+		printf(", \"agents_needed\": ");
+		jnum(stdout, nd.need_ms / open);
+		printf(", \"peak_agents_needed\": %u}", nd.peak);
+		print_queues(c, kpi, &nd, true);
+		print_sites(kpi, &nd, true);
 		print_group(kpi, KPI_TENANT, "tenants", true);
 		printf(", \"calls\": %llu, \"in_flight\": %llu}\n",
 		       (unsigned long long)st.arrivals,
 		       (unsigned long long)st.in_flight);
 	}
 	else {
-		printf("%s, %ld day(s), seed %ld: %llu calls\n\n", c->name,
-		       o->days, o->seed, (unsigned long long)st.arrivals);
+		printf("%s, %ld day(s), seed %ld: %llu calls, open %.1f h\n\n",
+		       c->name, o->days, o->seed,
+		       (unsigned long long)st.arrivals,
+		       nd.open_ms / 3600000.0);
 		header(stdout, "");
 		row(stdout, "total", &k, true, true);
-		print_group(kpi, KPI_QUEUE, "queue", false);
+		printf("\nagents logged in %.1f on average (pauses "
+		       "included), %.1f busy; Erlang needs %.1f on average, "
+		       "%u at the peak\n(each queue staffed alone: shared, "
+		       "multi-skilled agents need fewer)\n",
+		       tc->logged_ms / open, tc->busy_ms / open,
+		       nd.need_ms / open, nd.peak);
+		print_queues(c, kpi, &nd, false);
+		print_sites(kpi, &nd, false);
 		print_group(kpi, KPI_TENANT, "tenant", false);
-		print_group(kpi, KPI_SITE, "site", false);
 	}
+	sim_needs_free(&nd);
 	kpi_free(kpi);
 	traffic_free(t);
 	mem_deref(c);

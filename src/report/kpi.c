@@ -150,6 +150,8 @@ struct agent {
 	acd_ms_t since;            /* when the state began (>= start)       */
 	size_t site;               /* site group, or SIZE_MAX               */
 	size_t tenant;             /* tenant group, or SIZE_MAX             */
+	size_t queue;              /* queue group of the call it was last
+				      offered, or SIZE_MAX                  */
 };
 
 struct kpi {
@@ -334,6 +336,7 @@ static struct agent *agent_get(struct kpi *k, const char *id)
 	k->agents[i].state = ACD_AGENT_LOGGED_OUT;
 	k->agents[i].site = SIZE_MAX;
 	k->agents[i].tenant = SIZE_MAX;
+	k->agents[i].queue = SIZE_MAX;
 	if (!k->agents[i].id || smap_put(&k->agent_index, id, i)) {
 		free(k->agents[i].id);
 		k->err = ENOMEM;
@@ -361,6 +364,8 @@ static void agent_charge(struct kpi *k, struct agent *a, acd_ms_t now)
 		return;
 	}
 	dt = (double)(now - a->since);
+	if (busy(a->state) && a->queue != SIZE_MAX)
+		k->g[KPI_QUEUE].v[a->queue].c.busy_ms += dt;
 	cs[0] = &k->total;
 	cs[1] = counts(k, KPI_SITE, a->site);
 	cs[2] = counts(k, KPI_TENANT, a->tenant);
@@ -472,10 +477,18 @@ static void call_event(struct kpi *k, const struct acd_event *ev)
 		return;
 	q = &k->g[KPI_QUEUE].v[c->queue];
 	switch (ev->type) {
-	case ACD_EV_OFFER:
+	case ACD_EV_OFFER: {
+		struct agent *a = agent_get(k, ev->agent);
+
 		if (ev->time == c->enter)
 			c->offered_at_entry = true;
+		/* the agent's busy time from now on is this queue's; the
+		 * offer's own state event came before or comes right after,
+		 * at the same instant, so no time is misplaced */
+		if (a)
+			a->queue = c->queue;
 		break;
+	}
 	case ACD_EV_CONNECT: {
 		struct agent *a = agent_get(k, ev->agent);
 		struct kpi_counts *s = a ? counts(k, KPI_SITE, a->site) : NULL;

@@ -19,10 +19,13 @@
  *                   is offered (ringing) + on a call + wrap-up, and
  *                   logged-in is every state but logged-out
  * A call is counted in the queue it entered first (transfers are not
- * counted again). A site's answered/ASA are the calls its agents
- * answered; its offered is 0 (calls belong to queues, not sites), so its
- * service level, p_wait and p_abandon are 0. A tenant's figures are the
- * sum of its queues' and of its own agents' time.
+ * counted again). A site's answered, answered_in_sl and ASA are the
+ * calls its agents answered; its offered is 0 (calls belong to queues,
+ * not sites), so its service level, p_wait and p_abandon are 0 (its
+ * answered_in_sl / answered is the meaningful rate). A queue's busy_ms
+ * is the agents' busy time spent on its calls (from the offer to the
+ * end of wrap-up); its logged_ms is 0. A tenant's figures are the sum of
+ * its queues' and of its own agents' time.
  *
  * Strings in events are copied; a kpi is independent of the engine.
  * kpi_event() is O(1) on average (hash tables by id).
@@ -44,7 +47,8 @@ struct kpi_counts {
 	double wait_answered_ms;   /* sum of waits of answered calls, ms    */
 	double talk_ms;            /* sum of talk times of completed calls  */
 	uint64_t completed;        /* connected calls that ended            */
-	double busy_ms;            /* agent time offered/on call/wrap-up    */
+	double busy_ms;            /* agent time offered/on call/wrap-up
+				      (a queue: on its calls)               */
 	double logged_ms;          /* agent time logged in                  */
 };
 

@@ -29,4 +29,39 @@ int sim_center_run(const struct center *c, const struct traffic *t,
 		   sim_progress_h *ph, struct kpi **kpip,
 		   struct sim_stats *stats, char *err, size_t errsz);
 
+/* What Erlang says a queue needs, over the simulated days: each
+ * interval of the traffic (rows of the same queue and time added up) is
+ * solved alone for the queue's service-level target (its
+ * service_level.target within time_s) with AHT = the traffic's handle
+ * time + the queue's wrap-up; Erlang A when the rows give a patience
+ * (calls-weighted mean), else Erlang C. Queues are staffed as if each
+ * had its own agents: the sum over queues is what a center without
+ * shared, multi-skilled agents would need. */
+struct sim_need {
+	const char *queue;         /* queue id (the center's string)        */
+	bool erlang_a;             /* some of its traffic has a patience    */
+	double calls;              /* expected calls                        */
+	double open_ms;            /* time its traffic covers, ms           */
+	double load_ms;            /* offered load x time, Erlang-ms        */
+	double need_ms;            /* agents needed x time, agent-ms        */
+	unsigned peak;             /* most agents needed in one interval    */
+};
+
+struct sim_needs {
+	struct sim_need *q;        /* one per queue, in the center's order  */
+	size_t n;
+	double open_ms;            /* time any queue has traffic, ms        */
+	double need_ms;            /* sum over queues, agent-ms             */
+	unsigned peak;             /* most agents needed at one instant,
+				      all queues together                   */
+};
+
+/* Fills *np (free with sim_needs_free). EINVAL bad arguments, ERANGE
+ * when an interval needs more than WFM_MAX_AGENTS (the message in err),
+ * ENOMEM. */
+int sim_center_needs(const struct center *c, const struct traffic *t,
+		     unsigned days, struct sim_needs *np, char *err,
+		     size_t errsz);
+void sim_needs_free(struct sim_needs *n);
+
 #endif

@@ -89,6 +89,18 @@ check "full mode: queues, sites, tenants" \
 	 sum(q["offered"] for q in j["queues"].values()) ==
 	 j["total"]["offered"] and 0 < j["total"]["occupancy"] < 1' \
 	"$tmp/full.json"
+check "full mode: Erlang's staffing next to the simulation" \
+	'all(q["erlang"]["agents_needed"] > 0 and
+	     q["erlang"]["peak_agents_needed"] >= 1 and q["busy_agents"] > 0
+	     for q in j["queues"].values()) and
+	 j["total"]["peak_agents_needed"] > 0 and j["total"]["agents"] > 0 and
+	 abs(j["total"]["open_hours"] - 24) < 1e-9' "$tmp/full.json"
+check "full mode: sites answer every answered call" \
+	'sum(s["answered"] for s in j["sites"].values()) ==
+	 j["total"]["answered"] and
+	 all(0 < s["service_level_answered"] <= 1 and s["agents"] > 0 and
+	     0 < s["occupancy"] < 1 for s in j["sites"].values())' \
+	"$tmp/full.json"
 "$bin" simulate $full --days 1 --seed 3 >"$tmp/table" 2>&1 &&
 	grep -q "^hx-fibre-fr" "$tmp/table" && ok "full mode table" ||
 	bad "full mode table: $(head -3 "$tmp/table")"

@@ -105,7 +105,10 @@ static int test_definitions(void)
 	kpi_figures(site, &f);
 	TEST_EQ(f.offered, 0);
 	TEST_EQ(f.answered, 2);
+	TEST_EQ(site->answered_in_sl, 1);          /* call 1, not call 4 */
 	TEST_NEAR(f.occupancy, 0.6, 1e-12);
+	/* the agent's busy time 0..60 s was all on q1's calls */
+	TEST_NEAR(kpi_find(k, KPI_QUEUE, "q1")->busy_ms, 60000, 1e-9);
 	TEST_EQ(kpi_count(k, KPI_QUEUE), 1);
 	TEST_ASSERT(kpi_find(k, KPI_QUEUE, "nope") == NULL);
 	kpi_free(k);

@@ -269,6 +269,55 @@ static int test_closed_day(void)
 	return 0;
 }
 
+/* What Erlang says the traffic needs: rows of one queue and interval
+ * add up (2 x 50 calls = 5 Erlangs, Erlang C, 80/20: 8 agents), a row
+ * with a patience makes it Erlang A (7 agents), overlapping queues add
+ * at the peak, and the open time is the union of the intervals. */
+static int test_needs(void)
+{
+	static const char center[] =
+		"{\"name\": \"c\", \"tenants\": [{\"id\": \"t\"}], "
+		"\"queues\": [{\"id\": \"q\", \"tenant\": \"t\", "
+		"\"wrapup_s\": 0}, {\"id\": \"r\", \"tenant\": \"t\", "
+		"\"wrapup_s\": 0}]}";
+	static const char csv[] =
+		"day,time,minutes,queue,calls,aht_s,patience_s\n"
+		"mon,09:00,60,q,50,180,\nmon,09:00,60,q,50,180,\n"
+		"mon,09:30,60,r,100,180,120\ntue,09:00,60,q,9,180,\n";
+	struct center *c = NULL;
+	struct traffic *t = NULL;
+	struct sim_needs nd = {0};
+	char err[512] = "";
+	int e;
+
+	e = center_parse(center, sizeof(center) - 1, "c.json", NULL, &c,
+			 err, sizeof(err));
+	if (!e)
+		e = traffic_parse(csv, sizeof(csv) - 1, "t.csv", c, &t, err,
+				  sizeof(err));
+	if (!e)
+		e = sim_center_needs(c, t, 1, &nd, err, sizeof(err));
+	traffic_free(t);
+	mem_deref(c);
+	if (e)
+		TEST_FAIL("%s (%d)", err, e);
+	e = EINVAL;
+	if (nd.n == 2 && !strcmp(nd.q[0].queue, "q") && !nd.q[0].erlang_a &&
+	    nd.q[0].peak == 8 && nd.q[0].open_ms == 3600000.0 &&
+	    fabs(nd.q[0].load_ms / nd.q[0].open_ms - 5) < 1e-9 &&
+	    nd.q[0].need_ms == 8 * 3600000.0 && nd.q[1].erlang_a &&
+	    nd.q[1].peak == 7 && nd.peak == 15 &&
+	    nd.open_ms == 5400000.0 && nd.need_ms == 15 * 3600000.0)
+		e = 0;
+	if (e)
+		TEST_FAIL("q: %u agents, %g h, a=%d; r: %u, a=%d; all: peak %u,"
+			  " open %g h", nd.q[0].peak, nd.q[0].open_ms / 36e5,
+			  nd.q[0].erlang_a, nd.q[1].peak, nd.q[1].erlang_a,
+			  nd.peak, nd.open_ms / 36e5);
+	sim_needs_free(&nd);
+	return 0;
+}
+
 static int test_traffic_errors(void)
 {
 	static const struct {
@@ -304,6 +353,7 @@ static int test_traffic_errors(void)
 const struct test tests_sim[] = {
 	{"rng", test_rng},
 	{"closed_day", test_closed_day},
+	{"needs", test_needs},
 	{"deterministic", test_deterministic},
 	{"erlang_c", test_erlang_c},
 	{"erlang_a", test_erlang_a},
