@@ -351,8 +351,8 @@ int main(int argc, char **argv)
 	}
 	w1 = wall_s();
 	c1 = cpu_s();
-	e = sim_center_run(c, t, days, 1, 4.0, NULL, &kpi, &st, err,
-			   sizeof(err));
+	e = sim_center_run(c, t, days, 1, 4.0, NULL, NULL, NULL, &kpi, &st,
+			   err, sizeof(err));
 	w2 = wall_s();
 	c2 = cpu_s();
 	if (e) {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <re.h>
 #include "cmd/cmd.h"
@@ -16,6 +17,7 @@
 #include "sim/full.h"
 #include "sim/quick.h"
 #include "sim/sim.h"
+#include "store/store.h"
 #include "util/args.h"
 
 #define CMD "plateau simulate"
@@ -27,7 +29,7 @@ static void usage(FILE *f)
 "                        --target-time T [--patience S] [--hours H]\n"
 "                        [--seed N] [--json]\n"
 "       plateau simulate --config FILE --traffic FILE [--days N]\n"
-"                        [--seed N] [--json]\n\n"
+"                        [--store DIR] [--seed N] [--json]\n\n"
 "Simulates callers and agents through the real routing engine on a\n"
 "virtual clock and prints offered, answered, abandoned, service level,\n"
 "ASA, p_wait, p_abandon and occupancy (definitions: docs/simulate.md).\n\n"
@@ -46,7 +48,10 @@ static void usage(FILE *f)
 "  --config FILE     center file (docs/config.md)\n"
 "  --traffic FILE    traffic CSV (docs/simulate.md)\n"
 "  --days N          simulated days from a Monday (default 7)\n"
-"  --ring S          ring time, s (default 4)\n\n"
+"  --ring S          ring time, s (default 4)\n"
+"  --store DIR       also write every engine event into the event log\n"
+"                    of the store in DIR, as plateau serve does (a new\n"
+"                    or empty store only; times count from day 0)\n\n"
 "both:\n"
 "  --seed N          random seed (default 1); same seed, same result\n"
 "  --json            one JSON object instead of a table\n",
@@ -60,6 +65,7 @@ struct opts {
 	bool ring_set;
 	enum sim_dist handle;
 	const char *config, *traffic;
+	const char *store;         /* --store DIR, or NULL                  */
 	long days;
 	long seed;
 	bool json;
@@ -145,6 +151,9 @@ static int parse(int argc, char **argv, struct opts *o)
 		else if (!strcmp(a, "--traffic")) {
 			o->traffic = v;
 		}
+		else if (!strcmp(a, "--store")) {
+			err = args_path(CMD, a, v, &o->store);
+		}
 		else if (!strcmp(a, "--days")) {
 			err = args_long(CMD, a, v, 1, 366, &o->days);
 		}
@@ -157,6 +166,10 @@ static int parse(int argc, char **argv, struct opts *o)
 		}
 		if (err)
 			return err;
+	}
+	if (o->store && !o->config) {
+		fprintf(stderr, CMD ": --store needs --config and --traffic\n");
+		return EINVAL;
 	}
 	if (o->config || o->traffic) {
 		if (o->quick_seen) {
@@ -453,8 +466,77 @@ static void print_sites(const struct kpi *kpi, const struct sim_needs *nd,
 		printf("}");
 }
 
+/* The event log the simulation writes, as the server's. */
+struct log_sink {
+	struct store *st;
+	int err;                   /* first failed append, sticky           */
+	uint64_t written;          /* events appended                       */
+};
+
+static void log_event(const struct acd_event *ev, void *arg)
+{
+	struct log_sink *ls = arg;
+	int err;
+
+	if (ls->err)
+		return;
+	err = store_event_append(ls->st, ev);
+	/* the writer's queue is full: wait for it, then once more */
+	if (err == EAGAIN) {
+		err = store_flush(ls->st);
+		if (!err)
+			err = store_event_append(ls->st, ev);
+	}
+	if (err)
+		ls->err = err;
+	else
+		ls->written++;
+}
+
+static bool any_event(const struct store_event *e, void *arg)
+{
+	(void)e;
+	*(bool *)arg = true;
+	return false;
+}
+
+/* Opens the store for --store: a new or empty event log only, so that
+ * simulated events never mix with a live center's. */
+static int log_open(const char *dir, struct store **stp)
+{
+	char msg[512] = "";
+	bool found = false;
+	int err;
+
+	if (mkdir(dir, 0750) && errno != EEXIST) {
+		err = errno;
+		fprintf(stderr, CMD ": %s: %s\n", dir, strerror(err));
+		return err;
+	}
+	err = store_open(stp, dir, msg, sizeof(msg));
+	if (err) {
+		fprintf(stderr, CMD ": %s: %s\n", dir,
+			msg[0] ? msg : strerror(err));
+		return err;
+	}
+	err = store_events_read(*stp, NULL, 0, 1, any_event, &found);
+	if (!err && found) {
+		fprintf(stderr, CMD ": %s: the store already has events; "
+			"simulated events go into a new or empty store\n",
+			store_path(*stp));
+		err = EEXIST;
+	}
+	else if (err) {
+		fprintf(stderr, CMD ": %s: %s\n", dir, store_errmsg(*stp));
+	}
+	if (err)
+		*stp = store_close(*stp);
+	return err;
+}
+
 static int run_full(const struct opts *o)
 {
+	struct log_sink ls = {0};
 	struct center *c = NULL;
 	struct traffic *t = NULL;
 	struct kpi *kpi = NULL;
@@ -483,10 +565,27 @@ static int run_full(const struct opts *o)
 		mem_deref(c);
 		return 1;
 	}
+	if (o->store && log_open(o->store, &ls.st)) {
+		sim_needs_free(&nd);
+		traffic_free(t);
+		mem_deref(c);
+		return 1;
+	}
 	e = sim_center_run(c, t, (unsigned)o->days, (uint64_t)o->seed,
 			   o->ring_set ? o->ring : 4.0,
-			   tty ? progress : NULL, &kpi, &st, err,
-			   sizeof(err));
+			   tty ? progress : NULL, ls.st ? log_event : NULL,
+			   &ls, &kpi, &st, err, sizeof(err));
+	if (ls.st) {
+		int fe = store_flush(ls.st);
+
+		if (!e && (ls.err || fe)) {
+			snprintf(err, sizeof(err), "%s: event log: %s",
+				 store_path(ls.st),
+				 strerror(ls.err ? ls.err : fe));
+			e = EIO;
+		}
+		ls.st = store_close(ls.st);
+	}
 	if (tty)
 		fprintf(stderr, "\r%50s\r", "");
 	if (e) {
@@ -515,9 +614,12 @@ static int run_full(const struct opts *o)
 		print_queues(c, kpi, &nd, true);
 		print_sites(kpi, &nd, true);
 		print_group(kpi, KPI_TENANT, "tenants", true);
-		printf(", \"calls\": %llu, \"in_flight\": %llu}\n",
+		printf(", \"calls\": %llu, \"in_flight\": %llu, "
+		       "\"events\": %llu, \"events_stored\": %llu}\n",
 		       (unsigned long long)st.arrivals,
-		       (unsigned long long)st.in_flight);
+		       (unsigned long long)st.in_flight,
+		       (unsigned long long)st.events,
+		       (unsigned long long)ls.written);
 	}
 	else {
 		printf("%s, %ld day(s), seed %ld: %llu calls, open %.1f h\n\n",
@@ -535,6 +637,9 @@ static int run_full(const struct opts *o)
 		print_queues(c, kpi, &nd, false);
 		print_sites(kpi, &nd, false);
 		print_group(kpi, KPI_TENANT, "tenant", false);
+		if (o->store)
+			printf("\n%llu events written to the store in %s\n",
+			       (unsigned long long)ls.written, o->store);
 	}
 	sim_needs_free(&nd);
 	kpi_free(kpi);

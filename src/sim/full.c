@@ -50,11 +50,29 @@ static const char *seat(const struct center *c, size_t i, bool *taken)
 	return c->n_positions ? c->positions[i % c->n_positions].id : NULL;
 }
 
+/* The run's event observer: the KPIs, then the caller's tap. */
+struct observer {
+	struct kpi *kpi;
+	acd_event_h *tap;
+	void *tap_arg;
+};
+
+static void observe(const struct acd_event *ev, void *arg)
+{
+	struct observer *o = arg;
+
+	kpi_event(ev, o->kpi);
+	if (o->tap)
+		o->tap(ev, o->tap_arg);
+}
+
 int sim_center_run(const struct center *c, const struct traffic *t,
 		   unsigned days, uint64_t seed, double ring_s,
-		   sim_progress_h *ph, struct kpi **kpip,
-		   struct sim_stats *stats, char *err, size_t errsz)
+		   sim_progress_h *ph, acd_event_h *tap, void *tap_arg,
+		   struct kpi **kpip, struct sim_stats *stats, char *err,
+		   size_t errsz)
 {
+	struct observer obs;
 	struct sim_stream *streams = NULL;
 	struct sim_shift *shifts = NULL;
 	const char **seats = NULL;
@@ -156,8 +174,11 @@ int sim_center_run(const struct center *c, const struct traffic *t,
 	sc.n_streams = ns;
 	sc.shifts = shifts;
 	sc.n_shifts = nsh;
-	sc.eh = kpi_event;
-	sc.arg = kpi;
+	obs.kpi = kpi;
+	obs.tap = tap;
+	obs.tap_arg = tap_arg;
+	sc.eh = observe;
+	sc.arg = &obs;
 	sc.progress = ph;
 	e = sim_alloc(&sim, &sc);
 	if (!e)

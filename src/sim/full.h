@@ -23,11 +23,14 @@ struct traffic;
 
 /* Runs `days` days (day 0 is a Monday) with lognormal handle times (cv
  * 0.8) and a ring of ring_s; *kpip gets the KPIs (free with kpi_free).
- * On error, a message in err. */
+ * tap (may be NULL) sees every engine event after the KPIs, with
+ * tap_arg (e.g. to write the event log as the server does). On error,
+ * a message in err. */
 int sim_center_run(const struct center *c, const struct traffic *t,
 		   unsigned days, uint64_t seed, double ring_s,
-		   sim_progress_h *ph, struct kpi **kpip,
-		   struct sim_stats *stats, char *err, size_t errsz);
+		   sim_progress_h *ph, acd_event_h *tap, void *tap_arg,
+		   struct kpi **kpip, struct sim_stats *stats, char *err,
+		   size_t errsz);
 
 /* What Erlang says a queue needs, over the simulated days: each
  * interval of the traffic (rows of the same queue and time added up) is

@@ -101,6 +101,29 @@ check "full mode: sites answer every answered call" \
 	 all(0 < s["service_level_answered"] <= 1 and s["agents"] > 0 and
 	     0 < s["occupancy"] < 1 for s in j["sites"].values())' \
 	"$tmp/full.json"
+# the engine's events into a store's event log, as the server writes them
+if "$bin" simulate $full --days 1 --seed 3 --store "$tmp/data" --json \
+	>"$tmp/store.json" 2>"$tmp/err"; then
+	ok "full mode with --store runs"
+else
+	bad "full mode with --store: $(cat "$tmp/err")"
+fi
+python3 -c '
+import json, sqlite3, sys
+j = json.load(open(sys.argv[1]))
+db = sqlite3.connect(sys.argv[2])
+j["rows"], j["enters"] = db.execute(
+    "select count(*), sum(type = \"call-enter\") from events").fetchone()
+json.dump(j, open(sys.argv[1], "w"))' "$tmp/store.json" \
+	"$tmp/data/plateau.db" 2>"$tmp/pyerr" || bad "read the store: $(cat "$tmp/pyerr")"
+check "every engine event is in the store's log" \
+	'j["events"] > 1000 and j["events_stored"] == j["events"] ==
+	 j["rows"] and j["enters"] == j["total"]["offered"]' "$tmp/store.json"
+"$bin" simulate $full --days 1 --store "$tmp/data" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 1 ] && grep -q "already has events" "$tmp/err" &&
+	[ ! -s "$tmp/out" ] && ok "refuses a store with events" ||
+	bad "store with events: $rc $(cat "$tmp/err")"
 "$bin" simulate $full --days 1 --seed 3 >"$tmp/table" 2>&1 &&
 	grep -q "^hx-fibre-fr" "$tmp/table" && ok "full mode table" ||
 	bad "full mode table: $(head -3 "$tmp/table")"
@@ -130,6 +153,7 @@ refuse "config without traffic" "--traffic" --config examples/demo.json
 refuse "modes mixed" "exclude" $full --agents 3
 refuse "days" "--days" $full --days 0
 refuse "missing value" "--hours" $quick --hours
+refuse "store in quick mode" "--store" $quick --store "$tmp/x"
 
 # bad files: exit 1 with the file named
 "$bin" simulate --config /nonexistent.json --traffic x.csv 2>"$tmp/err"
