@@ -15,6 +15,7 @@
 #define CMD "plateau forecast"
 #define WEEK_S (7 * 86400)
 #define MAX_WEEKS 104
+#define MAX_CLOSED 400        /* --closed dates at most                 */
 
 enum format { FMT_TABLE, FMT_CSV, FMT_JSON };
 
@@ -28,6 +29,8 @@ struct opts {
 	double aht;           /* handle time to use, s; 0 = history's   */
 	enum format format;   /* output format                          */
 	const char *svg;      /* chart path, or NULL                    */
+	int64_t closed[MAX_CLOSED]; /* --closed days, civil s at 00:00  */
+	size_t n_closed;
 };
 
 /* Results for one queue. */
@@ -60,9 +63,50 @@ static void usage(FILE *f)
 "                   the history has no aht_s column)\n"
 "  --format F       table | csv | json (default table)\n"
 "  --svg FILE       also draw held-out weeks and forecast as an SVG chart\n"
+"  --closed DATES   days the center is closed (public holidays):\n"
+"                   YYYY-MM-DD[,YYYY-MM-DD...], may be repeated; their\n"
+"                   intervals are forecast at 0 calls (dates outside the\n"
+"                   forecast weeks are ignored)\n"
 "\n"
 "Exit status: 0 done, 1 failure, 2 bad arguments or bad history file.\n"
 "docs/forecast.md has the formats and formulas.\n", MAX_WEEKS);
+}
+
+/* A comma-separated list of dates into o->closed. */
+static int parse_closed(const char *opt, const char *v, struct opts *o)
+{
+	char day[16];
+	int err = args_need(CMD, opt, v);
+
+	while (!err) {
+		size_t n = strcspn(v, ",");
+		int64_t t;
+
+		if (n >= sizeof(day)) {
+			fprintf(stderr, CMD ": %s expects dates YYYY-MM-DD, "
+				"got '%.*s'\n", opt, (int)n, v);
+			return EINVAL;
+		}
+		memcpy(day, v, n);
+		day[n] = '\0';
+		err = args_date(CMD, opt, day, &t);
+		if (err)
+			break;
+		if (o->n_closed == MAX_CLOSED) {
+			fprintf(stderr, CMD ": %s: at most %d dates\n", opt,
+				MAX_CLOSED);
+			return EINVAL;
+		}
+		for (size_t c = 0; c < o->n_closed && t >= 0; c++)
+			if (o->closed[c] == t)
+				t = -1;            /* given twice */
+		if (t >= 0)
+			o->closed[o->n_closed++] = t;
+		if (!v[n])
+			break;
+		v += n + 1;
+	}
+	return err;
 }
 
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -138,6 +182,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		}
 		else if (!strcmp(a, "--svg")) {
 			err = args_path(CMD, a, v, &o->svg);
+		}
+		else if (!strcmp(a, "--closed")) {
+			err = parse_closed(a, v, o);
 		}
 		else {
 			fprintf(stderr, CMD ": unknown option '%s'; see "
@@ -220,6 +267,16 @@ static int compute(const struct opts *o, const struct history *h,
 		if (!err)
 			err = forecast_run(r->method, q->calls, P, q->nweeks,
 					   (size_t)o->weeks, r->fc);
+		/* closed days: no calls, so no agents needed */
+		for (size_t i = 0; !err && o->n_closed &&
+		     i < (size_t)o->weeks * P; i++) {
+			int64_t t = h->end + (int64_t)i * h->interval_s;
+			int64_t day = t - ((t % 86400) + 86400) % 86400;
+
+			for (size_t c = 0; c < o->n_closed; c++)
+				if (o->closed[c] == day)
+					r->fc[i] = 0;
+		}
 		if (err) {
 			fprintf(stderr, CMD ": queue %s: forecast failed: "
 				"%s\n", q->name, strerror(err));
@@ -265,6 +322,18 @@ static const char *dow_name(unsigned d)
 	return n[d % 7];
 }
 
+/* How many --closed days fall in the forecast weeks. */
+static size_t closed_days(const struct opts *o, const struct history *h)
+{
+	size_t n = 0;
+
+	for (size_t c = 0; c < o->n_closed; c++)
+		if (o->closed[c] >= h->end &&
+		    o->closed[c] < h->end + o->weeks * WEEK_S)
+			n++;
+	return n;
+}
+
 static void print_table(FILE *f, const struct opts *o,
 			const struct history *h, const struct qres *res)
 {
@@ -292,7 +361,11 @@ static void print_table(FILE *f, const struct opts *o,
 	civil_format_date(h->end + (o->weeks * WEEK_S) - 86400, b,
 			  sizeof(b));
 	fprintf(f, "\nforecast: %ld week%s, %s to %s (closed intervals "
-		"left out)\n\n", o->weeks, o->weeks == 1 ? "" : "s", a, b);
+		"left out", o->weeks, o->weeks == 1 ? "" : "s", a, b);
+	if (closed_days(o, h))
+		fprintf(f, "; %zu closed day%s", closed_days(o, h),
+			closed_days(o, h) == 1 ? "" : "s");
+	fprintf(f, ")\n\n");
 	fprintf(f, "%-20s %-4s %-20s %10s %8s\n", "interval_start", "day",
 		"queue", "calls", "aht_s");
 	for (size_t qi = 0; qi < h->nqueues; qi++) {
