@@ -49,6 +49,10 @@ static void usage(FILE *f)
 "                       limit (default 0)\n"
 "  --horizon-weeks H    weeks to plan (default 52)\n"
 "  --trained N          trained agents now (default: --positions)\n"
+"  --in-training N:W[,N:W...]\n"
+"                       classes already running: N trainees who finish\n"
+"                       at the start of week W (1..--training-weeks);\n"
+"                       they graduate at the pass rate like the others\n"
 "  --format F           table | csv | json (default table)\n"
 "  --svg FILE           also draw need, trained agents and hires\n"
 "\n"
@@ -72,6 +76,40 @@ static int parse_format(const char *v, enum format *fp)
 		return EINVAL;
 	}
 	return 0;
+}
+
+/* --in-training N:W[,N:W...] into p->running[W - 1]. */
+static int parse_running(const char *opt, const char *v,
+			 struct plan_params *p)
+{
+	int err = args_need(CMD, opt, v);
+
+	while (!err) {
+		char *end;
+		long n, w;
+
+		n = strtol(v, &end, 10);
+		if (end == v || *end != ':' || n < 1 || n > 100000) {
+			err = EINVAL;
+			break;
+		}
+		v = end + 1;
+		w = strtol(v, &end, 10);
+		if (end == v || (*end && *end != ',') || w < 1 ||
+		    w > PLAN_MAX_RUNNING ||
+		    p->running[w - 1] + (unsigned long)n > 100000) {
+			err = EINVAL;
+			break;
+		}
+		p->running[w - 1] += (unsigned)n;
+		if (!*end)
+			return 0;
+		v = end + 1;
+	}
+	fprintf(stderr, CMD ": %s expects TRAINEES:WEEK[,TRAINEES:WEEK...] "
+		"with 1..100000 trainees and weeks 1..%d\n", opt,
+		PLAN_MAX_RUNNING);
+	return EINVAL;
 }
 
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -105,6 +143,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			err = args_double(CMD, a, v, 0, PLAN_MAX_POSITIONS,
 					  &o->p.trained0);
 			o->trained_given = true;
+		}
+		else if (!strcmp(a, "--in-training")) {
+			err = parse_running(a, v, &o->p);
 		}
 		else if (!strcmp(a, "--growth")) {
 			err = args_double(CMD, a, v, -0.99, 10, &o->p.growth);
@@ -168,6 +209,14 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			"%u\n", o->p.class_min, o->p.class_max);
 		return EINVAL;
 	}
+	for (unsigned w = o->p.training_weeks; w < PLAN_MAX_RUNNING; w++) {
+		if (o->p.running[w]) {
+			fprintf(stderr, CMD ": --in-training: week %u is past "
+				"the %u weeks of a class\n", w + 1,
+				o->p.training_weeks);
+			return EINVAL;
+		}
+	}
 	if (!o->trained_given)
 		o->p.trained0 = o->p.positions;
 	return plan_check(&o->p) ? EINVAL : 0;
@@ -221,13 +270,14 @@ static void print_table(FILE *f, const struct opts *o,
 		"gap %.1f -> %.1f\n", t->need_start, t->need_end,
 		t->need_end - t->need_start, t->trained_start, t->trained_end,
 		t->gap_start, t->gap_end);
-	fprintf(f, "balance: pass x hires = attrition + (trained_end - "
-		"trained_start) + pass x in_training_end\n"
-		"         %.2f x %.0f = %.2f = %.2f + %.2f + %.2f x %.0f "
+	fprintf(f, "balance: pass x (hires + in_training_start) = attrition "
+		"+ (trained_end - trained_start) + pass x in_training_end\n"
+		"         %.2f x (%.0f + %.0f) = %.2f = %.2f + %.2f + %.2f x %.0f "
 		"(residual %.1e)\n", p->pass_rate, t->hires,
-		p->pass_rate * t->hires, t->attrition,
-		t->trained_end - t->trained_start, p->pass_rate,
-		t->in_training_end, t->residual);
+		t->in_training_start,
+		p->pass_rate * (t->hires + t->in_training_start),
+		t->attrition, t->trained_end - t->trained_start,
+		p->pass_rate, t->in_training_end, t->residual);
 }
 
 static void print_csv(FILE *f, const struct opts *o,
@@ -258,10 +308,13 @@ static void print_json(FILE *f, const struct opts *o,
 		"\"training_weeks\": %u, \"pass_rate\": %.17g, "
 		"\"class_min\": %u, \"class_max\": %u, \"max_classes\": %u, "
 		"\"horizon_weeks\": %u, \"trained\": %.17g, "
-		"\"start\": \"%s\"},\n \"weeks\": [", p->positions, p->growth,
+		"\"start\": \"%s\", \"running\": [", p->positions, p->growth,
 		p->attrition, plan_weekly_attrition(p->attrition),
 		p->training_weeks, p->pass_rate, p->class_min, p->class_max,
 		p->max_classes, p->horizon, p->trained0, d);
+	for (unsigned i = 0; i < p->training_weeks; i++)
+		fprintf(f, "%s%u", i ? ", " : "", p->running[i]);
+	fputs("]},\n \"weeks\": [", f);
 	for (unsigned i = 0; i < p->horizon; i++) {
 		week_date(o, i, d, sizeof(d));
 		fprintf(f, "%s\n  {\"week\": %u, \"week_start\": \"%s\", "
@@ -276,12 +329,14 @@ static void print_json(FILE *f, const struct opts *o,
 		"\"graduates\": %.6f, \"failed\": %.6f, \"attrition\": %.6f, "
 		"\"need_start\": %.6f, \"need_end\": %.6f, "
 		"\"trained_start\": %.6f, \"trained_end\": %.6f, "
+		"\"in_training_start\": %.0f, "
 		"\"in_training_end\": %.0f, \"gap_start\": %.6f, "
 		"\"gap_end\": %.6f, \"short_weeks\": %u, "
 		"\"residual\": %.3e}\n}\n", t->hires, t->classes,
 		t->graduates, t->failed, t->attrition, t->need_start,
 		t->need_end, t->trained_start, t->trained_end,
-		t->in_training_end, t->gap_start, t->gap_end, t->short_weeks,
+		t->in_training_start, t->in_training_end, t->gap_start,
+		t->gap_end, t->short_weeks,
 		t->residual);
 }
 

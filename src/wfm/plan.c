@@ -19,6 +19,10 @@ int plan_check(const struct plan_params *p)
 	    p->class_max > 1000 || p->max_classes > 1000 ||
 	    p->horizon < 1 || p->horizon > PLAN_MAX_HORIZON)
 		return EINVAL;
+	for (unsigned w = 0; w < PLAN_MAX_RUNNING; w++)
+		if (p->running[w] > 100000 ||
+		    (w >= p->training_weeks && p->running[w]))
+			return EINVAL;
 	return 0;
 }
 
@@ -91,7 +95,8 @@ int plan_run(const struct plan_params *p, struct plan_week *weeks,
 		unsigned classes;
 
 		w[i].need = plan_need(p, i);
-		w[i].graduates = i >= L ? pass * hires[i - L] : 0;
+		w[i].graduates = pass * ((i >= L ? hires[i - L] : 0) +
+					 (i < L ? p->running[i] : 0));
 		w[i].trained = after + w[i].graduates;
 		w[i].attrition = rate * w[i].trained;
 		after = w[i].trained - w[i].attrition;
@@ -103,6 +108,8 @@ int plan_run(const struct plan_params *p, struct plan_week *weeks,
 			proj -= rate * proj;
 			if (k + 1 < i + L && k + 1 >= L)
 				proj += pass * hires[k + 1 - L];
+			if (k + 1 < i + L && k + 1 < L)
+				proj += pass * p->running[k + 1];
 		}
 		hires[i] = class_up(p, plan_need(p, i + L) - proj, &classes);
 		w[i].hires = hires[i];
@@ -110,6 +117,8 @@ int plan_run(const struct plan_params *p, struct plan_week *weeks,
 		w[i].in_training = 0;
 		for (unsigned k = i + 1 > L ? i + 1 - L : 0; k <= i; k++)
 			w[i].in_training += hires[k];
+		for (unsigned k = i + 1; k < L; k++)
+			w[i].in_training += p->running[k];
 
 		t.hires += w[i].hires;
 		t.graduates += w[i].graduates;
@@ -122,11 +131,13 @@ int plan_run(const struct plan_params *p, struct plan_week *weeks,
 	t.need_start = plan_need(p, 0);
 	t.need_end = plan_need(p, H);
 	t.trained_start = p->trained0;
+	for (unsigned k = 0; k < L; k++)
+		t.in_training_start += p->running[k];
 	t.trained_end = after;
 	t.in_training_end = w[H - 1].in_training;
 	t.gap_start = t.need_start - t.trained_start;
 	t.gap_end = t.need_end - t.trained_end;
-	t.residual = pass * t.hires - t.attrition -
+	t.residual = pass * (t.hires + t.in_training_start) - t.attrition -
 		     (t.trained_end - t.trained_start) -
 		     pass * t.in_training_end;
 	memcpy(weeks, w, H * sizeof(*w));

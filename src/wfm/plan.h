@@ -16,11 +16,15 @@
  *                 chosen so that trained(w + training_weeks) covers
  *                 need(w + training_weeks); classes of class_min to
  *                 class_max trainees, at most max_classes a week.
+ * Classes already running at the start (running[w] trainees finishing
+ * at the start of week w) graduate pass_rate * running[w] too.
  * Trained headcount, attrition and graduates are expected values (real
  * numbers); hires and classes are whole. Over the horizon, exactly:
- *   pass_rate * hires = attrition + (trained_end - trained0)
- *                       + pass_rate * in_training_end
+ *   pass_rate * (hires + in_training_start) = attrition
+ *       + (trained_end - trained0) + pass_rate * in_training_end
  * docs/plan.md derives it. Pure math: no I/O, no clock. */
+
+#define PLAN_MAX_RUNNING 52    /* weeks a running class may still last */
 
 struct plan_params {
 	double positions;       /* trained agents needed at week 0      */
@@ -34,6 +38,10 @@ struct plan_params {
 	unsigned class_max;     /* most trainees in one class           */
 	unsigned max_classes;   /* classes a week at most; 0: no limit  */
 	unsigned horizon;       /* weeks planned, >= 1                  */
+	unsigned running[PLAN_MAX_RUNNING]; /* trainees of classes already
+				 * running at the start who finish at the
+				 * start of week w (w < training_weeks;
+				 * 0 elsewhere), at most 100,000 each   */
 };
 
 struct plan_week {
@@ -56,11 +64,14 @@ struct plan_totals {
 	double need_start;      /* need(0)                               */
 	double need_end;        /* need(horizon): the week after the last */
 	double trained_start;   /* trained0                              */
+	double in_training_start; /* trainees of running classes at the
+				 * start: the sum of running[]           */
 	double trained_end;     /* after the last week's attrition       */
 	double in_training_end; /* trainees still in class at the end    */
 	double gap_start;       /* need_start - trained_start            */
 	double gap_end;         /* need_end - trained_end                */
-	double residual;        /* pass*hires - attrition - (trained_end -
+	double residual;        /* pass*(hires + in_training_start) -
+				 * attrition - (trained_end -
 				 * trained_start) - pass*in_training_end:
 				 * 0 but for rounding, ~1e-12          */
 	unsigned classes;       /* classes started                       */

@@ -75,6 +75,23 @@ fi
 n=$(grep -c ',fr-telecom,' "$tmp/fc.csv")
 if [ "$n" -eq 432 ]; then ok "fr-telecom rows"
 else bad "fr-telecom rows: $n"; fi
+# --closed: Tuesday 8 and Friday 25 December forecast at 0 calls (their
+# rows left out), the days around them untouched, a date outside the
+# forecast weeks ignored.
+check "forecast --closed" "$P" forecast --history "$tmp/h.csv" --weeks 3 \
+	--format csv --closed 2026-12-25,2026-12-08 --closed 2027-05-01
+n=$(grep -c ',fr-telecom,' "$tmp/out")
+if [ "$n" -eq 384 ] && ! grep -q -e '^2026-12-25T' -e '^2026-12-08T' \
+	"$tmp/out" && grep -q '^2026-12-24T08:00' "$tmp/out" &&
+	grep -q '^2026-12-09T08:00' "$tmp/out"; then
+	ok "closed days have no calls, the others are kept"
+else
+	bad "closed days: $n fr-telecom rows"
+fi
+"$P" forecast --history "$tmp/h.csv" --weeks 3 --closed 2026-12-25 \
+	--closed 2026-12-25 >"$tmp/out" 2>&1
+grep -q '1 closed day)' "$tmp/out" && ok "table counts a closed day once" ||
+	bad "closed day in the table: $(grep '^forecast:' "$tmp/out")"
 if awk -F, 'NR > 1 && !($3 > 0 && $4 >= 30 && $4 <= 3600) { exit 1 }' \
 	"$tmp/fc.csv"; then
 	ok "calls > 0 and plausible aht_s on every row"
@@ -145,6 +162,8 @@ usage_error "forecast --method" "--method must be" \
 	forecast --history "$tmp/h.csv" --weeks 1 --method arima
 usage_error "forecast --interval" "--interval must divide" \
 	forecast --history "$tmp/h.csv" --weeks 1 --interval 7000
+usage_error "forecast --closed" "--closed" \
+	forecast --history "$tmp/h.csv" --weeks 1 --closed 2026-12-25,2026-13-01
 usage_error "forecast --format" "--format must be" \
 	forecast --history "$tmp/h.csv" --weeks 1 --format xml
 usage_error "forecast missing --history" "--history is required" \
@@ -190,7 +209,8 @@ grep -q -e '--pass-rate' "$tmp/out" || bad "plan --help names --pass-rate"
 check "plan table" "$P" plan --positions 400 --growth 0.20 \
 	--attrition 0.04 --training-weeks 6 --pass-rate 0.7 --class-min 10 \
 	--class-max 25 --horizon-weeks 52 --start 2026-12-07
-if grep -q '^balance: pass x hires = attrition' "$tmp/out" &&
+if grep -q '^balance: pass x (hires + in_training_start) = attrition' \
+	"$tmp/out" &&
    grep -q 'residual' "$tmp/out" && grep -q '^  52  2027-11-29' "$tmp/out"
 then
 	ok "plan table shows 52 weeks and the balance"
@@ -215,7 +235,8 @@ fi
 # binding), pass rate 1, a start below need.
 for args in "--growth 0.20" "--growth 0 --attrition 0.04" \
 	"--growth 1.5 --class-max 10 --class-min 5 --max-classes 1" \
-	"--pass-rate 1 --class-min 1" "--trained 300 --growth 0.1"; do
+	"--pass-rate 1 --class-min 1" "--trained 300 --growth 0.1" \
+	"--trained 340 --in-training 25:2,40:6 --in-training 5:2"; do
 	# shellcheck disable=SC2086
 	if "$P" plan --positions 400 --start 2026-12-07 --format json \
 		$args >"$tmp/plan.json" 2>"$tmp/err" &&
@@ -226,7 +247,8 @@ p, w, t = d["params"], d["weeks"], d["totals"]
 hires = sum(x["hires"] for x in w)
 attr = sum(x["attrition"] for x in w)
 end = w[-1]["trained"] - w[-1]["attrition"]
-lhs = p["pass_rate"] * hires
+lhs = p["pass_rate"] * (hires + sum(p["running"]))
+assert sum(p["running"]) == t["in_training_start"], t
 rhs = attr + (end - p["trained"]) + p["pass_rate"] * w[-1]["in_training"]
 assert abs(lhs - rhs) < 1e-3, (lhs, rhs)
 assert hires == t["hires"], (hires, t["hires"])
@@ -236,7 +258,7 @@ for i, x in enumerate(w):
         x["classes"] * p["class_max"], x
     if p["max_classes"]:
         assert x["classes"] <= p["max_classes"], x
-    g = p["pass_rate"] * w[i - L]["hires"] if i >= L else 0
+    g = p["pass_rate"] * (w[i - L]["hires"] if i >= L else p["running"][i])
     assert abs(x["graduates"] - g) < 1e-6, (i, x, g)
     if i >= L and not p["max_classes"]:
         assert x["trained"] >= x["need"] - 1e-6, (i, x)
@@ -266,6 +288,10 @@ else
 	bad "plan svg content"
 fi
 
+usage_error "plan --in-training past the class" "week 9 is past the 6" \
+	plan --positions 400 --start 2026-12-07 --in-training 5:9
+usage_error "plan --in-training text" "--in-training expects" \
+	plan --positions 400 --start 2026-12-07 --in-training 5:2,x
 usage_error "plan missing --positions" "--positions is required" \
 	plan --start 2026-12-07
 usage_error "plan missing --start" "--start is required" \

@@ -1,4 +1,5 @@
 /* test_plan.c — the recruitment plan: balance identity, edge cases, limits. */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include "wfm/plan.h"
@@ -54,6 +55,8 @@ static int balanced(const struct plan_params *p, const struct plan_week *w,
 	}
 	end = w[p->horizon - 1].trained - w[p->horizon - 1].attrition;
 	lhs = p->pass_rate * hires;
+	for (unsigned k = 0; k < p->training_weeks; k++)
+		lhs += p->pass_rate * p->running[k];
 	rhs = attr + (end - p->trained0) +
 	      p->pass_rate * w[p->horizon - 1].in_training;
 	if (fabs(lhs - rhs) > 1e-6 * (1 + lhs))
@@ -275,6 +278,51 @@ static int test_bad_params(void)
 	return 0;
 }
 
+/* Classes already running at the start: 30 trainees finishing at the
+ * start of week 3 and 20 of week 5 (of 6) graduate at the pass rate
+ * then, count in the pipeline until they do, enter the balance as
+ * in_training_start, and spare early hires; a running class longer than
+ * the training is refused. */
+static int test_running_classes(void)
+{
+	struct plan_params p = base(), q = base();
+	struct plan_week *w = NULL, *v = NULL;
+	struct plan_totals t, u;
+	int bad = 0;
+
+	p.trained0 = 330;
+	p.running[2] = 30;
+	p.running[4] = 20;
+	q.trained0 = 330;
+	TEST_EQ(run(&p, &w, &t), 0);
+	if (run(&q, &v, &u)) {
+		free(w);
+		TEST_FAIL("plan without running classes");
+	}
+	if (!balanced(&p, w, &t))
+		bad = 1;
+	else if (fabs(w[2].graduates - 0.7 * 30) > 1e-12 ||
+		 fabs(w[4].graduates - 0.7 * 20) > 1e-12 ||
+		 w[0].graduates != 0 || w[3].graduates != 0)
+		bad = 2;
+	else if (w[0].in_training - w[0].hires != 50 ||
+		 w[2].in_training - (w[0].hires + w[1].hires +
+				     w[2].hires) != 20 ||
+		 t.in_training_start != 50)
+		bad = 3;
+	else if (!(t.hires < u.hires) || !(w[0].trained < w[2].trained))
+		bad = 4;
+	if (bad)
+		fprintf(stderr, "  bad %d: hires %g vs %g\n", bad, t.hires,
+			u.hires);
+	free(w);
+	free(v);
+	TEST_EQ(bad, 0);
+	p.running[6] = 1;                /* week 7 of a 6-week class */
+	TEST_EQ(plan_check(&p), EINVAL);
+	return 0;
+}
+
 const struct test tests_plan[] = {
 	{"default_balances_and_covers", test_default_balances_and_covers},
 	{"identity_grid", test_identity_grid},
@@ -283,5 +331,6 @@ const struct test tests_plan[] = {
 	{"class_max_binding", test_class_max_binding},
 	{"class_min", test_class_min},
 	{"bad_params", test_bad_params},
+	{"running_classes", test_running_classes},
 	{NULL, NULL}
 };
