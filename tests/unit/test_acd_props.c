@@ -7,7 +7,7 @@
 /* Engine bugs reported in acd-bugs.md (1: max_len ignores ringing
  * calls; 2: timers due at one ms run one by one with routing between),
  * tolerated by the random runs until fixed: drop a flag with its fix.
- * Minimal failing sequences: bug_* tests on branch acdtest. */
+ * Each is pinned by a bug_* test below (docs/acd-proof-findings.md). */
 #define KNOWN_BUGS (KB_SAME_MS_TIMERS)
 
 enum {
@@ -403,9 +403,8 @@ static int test_checker_flags_swallowed_offer(void)
 }
 
 /* ---------------------------------------------------------------------
- * Hand-written scenarios on a one-queue center. (Engine bugs the random
- * runs found are pinned this way on branch acdtest, bug_*, and described
- * in acd-bugs.md; they join this table once fixed.)
+ * Engine bugs the random runs found, as minimal hand-written sequences
+ * (described in docs/acd-proof-findings.md). Each passes once the bug is fixed.
  * ------------------------------------------------------------------- */
 
 /* A center of one tenant, one site, one queue q0 and agents a0..n-1, all
@@ -503,6 +502,72 @@ static int scen_close(struct scen *s)
 	acd_free(s->acd);
 	world_free(&s->w);
 	return err;
+}
+
+/* Bug 1: a call ringing still counts toward max_len, else the waiting
+ * line outgrows max_len when the offer fails. */
+static int test_bug_maxlen_counts_ringing(void)
+{
+	struct scen s;
+	struct acd_queue_conf *q;
+	int err = scen_open(&s, 1);
+
+	if (err)
+		return err;
+	q = &s.w.queue[0].conf;
+	q->max_len = 1;
+	q->ring_timeout_ms = 8000;
+	q->max_no_answer = 1;
+	q->wrapup_ms = 0;
+	err = scen_start(&s, 1);
+	if (!err) {
+		scen_arrive(&s, 2000, 0);  /* call 1 rings a0              */
+		scen_arrive(&s, 3000, 0);  /* call 2: refused (full)        */
+		scen_tick(&s, 10000);      /* no answer: a0 paused, call 1
+					      back in line                  */
+		if (s.c.n_events < 4)
+			s.c.violations++;
+	}
+	return scen_close(&s) ? EINVAL : err;
+}
+
+/* Bug 2: widening steps due at the same instant are all applied before
+ * routing, so the higher-priority call of two equal waits goes first. */
+static int test_bug_same_ms_widen_priority(void)
+{
+	struct scen s;
+	struct w_queue *wq;
+	int err = scen_open(&s, 1);
+
+	if (err)
+		return err;
+	wq = &s.w.queue[0];
+	/* q0 needs lang:fr>=2 (a0 has none), widens to "" after 5 s */
+	wq->skills.n = 1;
+	wq->skills.skill[0] = 0;
+	wq->skills.level[0] = 2;
+	w_expr_str(&wq->skills, wq->skills_str, sizeof(wq->skills_str));
+	wq->conf.skills = wq->skills_str;
+	wq->n_widen = 1;
+	wq->skill_widen = true;
+	memset(&wq->widen[0], 0, sizeof(wq->widen[0]));
+	wq->widen[0].after_ms = 5000;
+	wq->widen[0].has_skills = true;
+	wq->widen[0].add_queue = wq->widen[0].add_site = -1;
+	wq->conf.n_widen = 1;
+	wq->conf.widen[0].after_ms = 5000;
+	wq->conf.widen[0].skills = "";
+	wq->conf.widen[0].add_queue = NULL;
+	wq->conf.widen[0].add_site = NULL;
+	err = scen_start(&s, 1);
+	if (!err) {
+		scen_arrive(&s, 2000, 0);  /* call 1, prio 0               */
+		scen_arrive(&s, 2000, 2);  /* call 2, prio 2, same wait    */
+		scen_tick(&s, 7000);       /* both widen at 7000: call 2 */
+		if (s.c.agent[0].offer != 2)
+			s.c.violations++;
+	}
+	return scen_close(&s) ? EINVAL : err;
 }
 
 /* A linear queue offers an arriving call to its ready member. */
@@ -617,6 +682,8 @@ const struct test tests_acd_props[] = {
 	{"checker_flags_swallowed_offer", test_checker_flags_swallowed_offer},
 	{"deterministic", test_deterministic},
 	{"random_centers", test_random_centers},
+	{"bug_maxlen_counts_ringing", test_bug_maxlen_counts_ringing},
+	{"bug_same_ms_widen_priority", test_bug_same_ms_widen_priority},
 	{"linear_offers_on_arrival", test_linear_offers_on_arrival},
 	{"max_wait_exits_on_time", test_max_wait_exits_on_time},
 	{NULL, NULL}
