@@ -11,11 +11,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	/* engine bugs reported in /work/acd-bugs.md and not yet fixed are
-	 * tolerated (KB_*), so that the smoke run in `make check` stays
-	 * about new failures; drop each flag when its fix lands */
+	/* no engine bug is tolerated (KB_*, docs/acd-proof-findings.md) */
 	struct drv_opts o = {.max_inputs = 3000, .stop_on_violation = true,
-			     .known_bugs = KB_SAME_MS_TIMERS};
+			     .known_bugs = 0};
 	struct drv_result r;
 	int err;
 

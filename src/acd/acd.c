@@ -17,13 +17,24 @@
  * while logged in (a few).
  *
  * Invariant kept after every step: in each class, the waiting calls or
- * the ready agents are empty. Hence
- *   - a call that starts waiting looks only at its class's ready set:
- *     those agents have no other waiting call anywhere; O(log n);
- *   - an agent that becomes ready looks at the head call of each of its
- *     classes and takes the best by (-priority, entry, -member weight,
- *     call id); O(classes of the agent x log n);
- *   - an agent offered a call leaves the ready sets of its classes.
+ * the ready agents are empty. A step is one input, or all the timers due
+ * at one instant: it first applies every change (calls start waiting,
+ * agents become ready, pause, widen...) without routing, noting the
+ * classes it touched and the agents it made ready; then route() settles
+ * it once:
+ *   - leave-empty rules of the touched classes;
+ *   - one agent made ready and nothing else to match (the common case):
+ *     it looks at the head call of each of its classes and takes the
+ *     best by (-priority, entry, -member weight, entry order); else it
+ *     joins their ready sets; O(classes of the agent x log n);
+ *   - otherwise the fresh agents join their ready sets, and calls are
+ *     served in order (-priority, entry, entry order), each head call of
+ *     a touched class that has ready agents to the one its strategy
+ *     picks, until no touched class has both; O(touched classes x log n)
+ *     per offer. Untouched classes cannot have both (invariant).
+ * So whatever the order in which same-instant timers ran, the outcome is
+ * that of routing after all of them. An agent offered a call leaves the
+ * ready sets of its classes.
  * Classes are made lazily at the first call needing them (the only scan
  * of candidate agents), then kept current on login/logout and member
  * add/remove at the cost of the few classes of the queues concerned.
@@ -193,6 +204,7 @@ static void agent_state(struct acd *acd, struct agent *a,
 
 static void agent_unready(struct agent *a)
 {
+	list_unlink(&a->wle);
 	for (struct le *le = list_head(&a->cms); le; le = le->next) {
 		struct cmember *cm = le->data;
 
@@ -200,9 +212,21 @@ static void agent_unready(struct agent *a)
 	}
 }
 
-static void check_empty(struct acd *acd, struct rclass *c);
 static void call_wait(struct acd *acd, struct call *call);
-static void agent_dispatch(struct acd *acd, struct agent *a);
+
+/* Notes that class c changed in this step: route() settles it. */
+static void class_touch(struct acd *acd, struct rclass *c)
+{
+	if (!c->tle.list)
+		list_append(&acd->touched, &c->tle, c);
+}
+
+/* Touches every class of agent a (its pause may empty them). */
+static void agent_touch(struct acd *acd, struct agent *a)
+{
+	for (struct le *le = list_head(&a->cms); le; le = le->next)
+		class_touch(acd, ((struct cmember *)le->data)->c);
+}
 
 /* ---------------------------------------------------------------------
  * Offers
@@ -240,27 +264,21 @@ static void offer(struct acd *acd, struct call *call, struct agent *a)
 	agent_state(acd, a, ACD_AGENT_OFFERED, NULL);
 }
 
-/* Offers the head calls of class c to its ready agents while both exist. */
-static void dispatch_class(struct acd *acd, struct rclass *c)
+/* Offers the head call of class c (calls and ready agents both there)
+ * to the agent its strategy picks, or to every one for ring-all. */
+static void offer_head(struct acd *acd, struct rclass *c)
 {
-	for (;;) {
-		struct tnode *n = tree_min(&c->calls);
-		struct call *call;
-		struct cmember *cm;
+	struct call *call = ACD_CONTAINER(tree_min(&c->calls), struct call,
+					  cnode);
+	struct tnode *n;
 
-		if (!n || tree_count(&c->ready) == 0)
-			return;
-		call = ACD_CONTAINER(n, struct call, cnode);
-		if (c->q->strategy == ACD_STRATEGY_RING_ALL) {
-			while ((n = tree_min(&c->ready)) != NULL) {
-				cm = ACD_CONTAINER(n, struct cmember, node);
-				offer(acd, call, cm->a);
-			}
-			continue;
-		}
-		cm = strategy_pick(acd, c);
-		offer(acd, call, cm->a);
+	if (c->q->strategy == ACD_STRATEGY_RING_ALL) {
+		while ((n = tree_min(&c->ready)) != NULL)
+			offer(acd, call,
+			      ACD_CONTAINER(n, struct cmember, node)->a);
+		return;
 	}
+	offer(acd, call, strategy_pick(acd, c)->a);
 }
 
 /* An agent just ready: take the best head call of its classes, or join
@@ -294,7 +312,7 @@ static void agent_dispatch(struct acd *acd, struct agent *a)
 			cmp = cm->weight > best_w ? -1 : 1;
 		}
 		else {
-			cmp = call->id < best->id ? -1 : 1;
+			cmp = call->seq < best->seq ? -1 : 1;
 		}
 		if (cmp < 0) {
 			best = call;
@@ -315,13 +333,115 @@ static void agent_dispatch(struct acd *acd, struct agent *a)
 	}
 }
 
-/* Agent to ready (restarting the idle clock when asked) and dispatch. */
+/* Agent to ready (restarting the idle clock when asked); route() of the
+ * step places it. */
 static void agent_ready_now(struct acd *acd, struct agent *a, bool restart)
 {
 	if (restart)
 		a->ready_since = acd->now;
 	agent_state(acd, a, ACD_AGENT_READY, NULL);
-	agent_dispatch(acd, a);
+	list_unlink(&a->wle);
+	list_append(&acd->fresh, &a->wle, a);
+}
+
+static void check_empty(struct acd *acd, struct rclass *c);
+
+/* True when call x comes before call y in line: priority, entry time,
+ * entry order. */
+static bool call_before(const struct call *x, const struct call *y)
+{
+	if (x->eprio != y->eprio)
+		return x->eprio > y->eprio;
+	if (x->enter != y->enter)
+		return x->enter < y->enter;
+	return x->seq < y->seq;
+}
+
+/* True when a touched class has both a waiting call and a ready agent. */
+static bool touched_match(const struct acd *acd)
+{
+	for (struct le *le = list_head(&acd->touched); le; le = le->next) {
+		const struct rclass *c = le->data;
+
+		if (tree_count(&c->calls) && tree_count(&c->ready))
+			return true;
+	}
+	return false;
+}
+
+/* Settles the changes of a step (see the design note at the top): the
+ * leave-empty rules of the touched classes, then offers until no class
+ * has both a waiting call and a ready agent. */
+static void route(struct acd *acd)
+{
+	struct le *le;
+
+	for (le = list_head(&acd->touched); le; le = le->next)
+		check_empty(acd, le->data);
+
+	if (acd->fresh.head && acd->fresh.head == acd->fresh.tail &&
+	    !touched_match(acd)) {
+		struct agent *a = list_head(&acd->fresh)->data;
+
+		list_unlink(&a->wle);
+		agent_dispatch(acd, a);
+	}
+	while (!list_isempty(&acd->fresh)) {
+		struct agent *a = list_head(&acd->fresh)->data;
+
+		list_unlink(&a->wle);
+		for (le = list_head(&a->cms); le; le = le->next) {
+			struct cmember *cm = le->data;
+
+			if (cm->node.in)
+				continue;
+			strategy_key(cm);
+			tree_insert(&cm->c->ready, &cm->node);
+			class_touch(acd, cm->c);
+		}
+	}
+	for (;;) {
+		struct rclass *best = NULL;
+		struct call *first = NULL;
+
+		le = list_head(&acd->touched);
+		while (le) {
+			struct rclass *c = le->data;
+			struct tnode *n = tree_min(&c->calls);
+			struct call *call;
+
+			le = le->next;
+			/* neither comes back while offers are made */
+			if (!n || !tree_count(&c->ready)) {
+				list_unlink(&c->tle);
+				continue;
+			}
+			call = ACD_CONTAINER(n, struct call, cnode);
+			if (!first || call_before(call, first)) {
+				first = call;
+				best = c;
+			}
+		}
+		if (!best)
+			break;
+		offer_head(acd, best);
+	}
+}
+
+/* route(), then the agents that let a call ring out in this step become
+ * ready (the call was offered to the others first), and route() again. */
+static void settle(struct acd *acd)
+{
+	route(acd);
+	if (list_isempty(&acd->later))
+		return;
+	while (!list_isempty(&acd->later)) {
+		struct agent *a = list_head(&acd->later)->data;
+
+		list_unlink(&a->wle);
+		agent_ready_now(acd, a, true);
+	}
+	route(acd);
 }
 
 /* Stops every ringing offer of a call (OFFER_STOP each); the agents are
@@ -438,7 +558,7 @@ static void check_empty(struct acd *acd, struct rclass *c)
 			  ACD_EXIT_EMPTY, 0);
 }
 
-/* The call waits in its class at its place; offered at once if it can. */
+/* The call waits in its class at its place (route() offers it). */
 static void call_wait(struct acd *acd, struct call *call)
 {
 	struct rclass *c = call->chain[call->step];
@@ -446,7 +566,7 @@ static void call_wait(struct acd *acd, struct call *call)
 	call->st = CALL_WAITING;
 	call->cnode.k[0] = -(int64_t)call->eprio;
 	call->cnode.k[1] = call->enter;
-	call->cnode.k[2] = (int64_t)call->id;
+	call->cnode.k[2] = (int64_t)call->seq;
 	call->cnode.w = 1;
 	call->qnode.k[0] = call->enter;
 	call->qnode.k[1] = (int64_t)call->id;
@@ -454,8 +574,7 @@ static void call_wait(struct acd *acd, struct call *call)
 	call->qnode.w = 1;
 	tree_insert(&c->calls, &call->cnode);
 	tree_insert(&call->q->waitq, &call->qnode);
-	check_empty(acd, c);
-	dispatch_class(acd, c);
+	class_touch(acd, c);
 }
 
 /* Builds the class chain of a call for queue q (no state change but
@@ -482,6 +601,7 @@ static void call_enter(struct acd *acd, struct call *call, struct queue *q,
 	call->q = q;
 	call->eprio = q->priority + call->prio;
 	call->enter = acd->now;
+	call->seq = ++acd->entry_seq;
 	call->step = 0;
 	call->n_chain = q->n_widen + 1;
 	memcpy(call->chain, chain, call->n_chain * sizeof(*chain));
@@ -531,8 +651,7 @@ static void agent_after_wrapup(struct acd *acd, struct agent *a)
 	a->pending_pause = NULL;
 	if (pending) {
 		agent_state(acd, a, ACD_AGENT_PAUSED, pending);
-		for (struct le *le = list_head(&a->cms); le; le = le->next)
-			check_empty(acd, ((struct cmember *)le->data)->c);
+		agent_touch(acd, a);
 		return;
 	}
 	agent_ready_now(acd, a, true);
@@ -574,19 +693,20 @@ static void agent_after_call(struct acd *acd, struct agent *a,
  * Offer outcomes
  * ------------------------------------------------------------------- */
 
-/* An offer ended unanswered (input or ring timeout): the agent goes to
- * ready, or paused "no-answer" past the queue's max_no_answer. */
+/* An offer of q's call ended unanswered (input or ring timeout): the
+ * agent is paused "no-answer" past the queue's max_no_answer, else it
+ * waits in acd->later to become ready once the step has offered the
+ * call to others (settle()). */
 static void agent_no_answer(struct acd *acd, struct agent *a,
 			    struct queue *q)
 {
 	a->no_answers++;
 	if (q->max_no_answer > 0 && a->no_answers >= q->max_no_answer) {
 		agent_state(acd, a, ACD_AGENT_PAUSED, reason_no_answer);
-		for (struct le *le = list_head(&a->cms); le; le = le->next)
-			check_empty(acd, ((struct cmember *)le->data)->c);
+		agent_touch(acd, a);
 		return;
 	}
-	agent_ready_now(acd, a, true);
+	list_append(&acd->later, &a->wle, a);
 }
 
 static void ring_timeout(struct acd *acd, struct call *call)
@@ -640,10 +760,8 @@ static void widen_step(struct acd *acd, struct call *call)
 	memset(&ev, 0, sizeof(ev));
 	ev.widen_step = step;
 	emit_call(acd, ACD_EV_WIDEN, call, NULL, &ev);
-	if (call->st == CALL_WAITING) {
-		check_empty(acd, c);
-		dispatch_class(acd, c);
-	}
+	if (call->st == CALL_WAITING)
+		class_touch(acd, c);
 }
 
 /* Expected wait of the caller at 1-based place `place` in class c: the
@@ -686,52 +804,68 @@ static int reserve(struct acd *acd)
 	return 0;
 }
 
+/* Applies one due timer (no routing: see settle()). */
+static void timer_apply(struct acd *acd, const struct timer *t)
+{
+	struct call *call = NULL;
+
+	if (t->kind != TMR_WRAPUP)
+		call = acd_call_find(acd, t->call);
+
+	switch (t->kind) {
+
+	case TMR_RING:
+		if (call->st == CALL_RINGING)
+			ring_timeout(acd, call);
+		break;
+
+	case TMR_MAXWAIT:
+		if (call->st != CALL_CONNECTED)
+			call_exit(acd, call, ACD_EXIT_TIMEOUT, 0);
+		break;
+
+	case TMR_WIDEN:
+		if (call->st != CALL_CONNECTED)
+			widen_step(acd, call);
+		break;
+
+	case TMR_ANNOUNCE:
+		if (call->st != CALL_CONNECTED)
+			announce(acd, call);
+		break;
+
+	case TMR_WRAPUP:
+		wrapup_end(acd, t->agent);
+		agent_after_wrapup(acd, t->agent);
+		break;
+
+	default:
+		break;
+	}
+}
+
+/* Runs the timers due by now, instant by instant: at each, every timer
+ * due then (including those it starts for that same instant) is applied,
+ * then the step is settled once. */
 static void run_timers(struct acd *acd, acd_ms_t now)
 {
 	struct timer t;
 
-	for (;;) {
-		struct call *call = NULL;
+	/* room first: on ENOMEM the timers stay due for later */
+	while (!reserve(acd)) {
+		acd_ms_t at;
 
-		/* room first: on ENOMEM the timer stays due for later */
-		if (reserve(acd))
+		timer_prune(acd);
+		at = timer_next(acd);
+		if (at > now)
 			break;
-		if (!timer_pop_due(acd, now, &t))
-			break;
-		acd->now = t.due;
-		if (t.kind != TMR_WRAPUP)
-			call = acd_call_find(acd, t.call);
-
-		switch (t.kind) {
-
-		case TMR_RING:
-			if (call->st == CALL_RINGING)
-				ring_timeout(acd, call);
-			break;
-
-		case TMR_MAXWAIT:
-			if (call->st != CALL_CONNECTED)
-				call_exit(acd, call, ACD_EXIT_TIMEOUT, 0);
-			break;
-
-		case TMR_WIDEN:
-			if (call->st != CALL_CONNECTED)
-				widen_step(acd, call);
-			break;
-
-		case TMR_ANNOUNCE:
-			if (call->st != CALL_CONNECTED)
-				announce(acd, call);
-			break;
-
-		case TMR_WRAPUP:
-			wrapup_end(acd, t.agent);
-			agent_after_wrapup(acd, t.agent);
-			break;
-
-		default:
-			break;
+		acd->now = at;
+		while (timer_pop_due(acd, at, &t)) {
+			timer_apply(acd, &t);
+			if (reserve(acd))
+				break;
 		}
+		settle(acd);
 	}
 	acd->now = now;
 	timer_prune(acd);
@@ -829,6 +963,7 @@ static void agent_destroy(void *arg)
 	hash_unlink(&a->he);
 	list_unlink(&a->le);
 	list_unlink(&a->ole);
+	list_unlink(&a->wle);
 	while (!list_isempty(&a->members))
 		mem_deref(list_head(&a->members)->data);
 	while (!list_isempty(&a->cms))
@@ -1336,8 +1471,9 @@ int acd_member_add(struct acd *acd, const char *queue, const char *agent,
 	if (a->state == ACD_AGENT_READY) {
 		/* It joined ready sets; offer it a waiting call if any. */
 		agent_unready(a);
-		agent_dispatch(acd, a);
+		list_append(&acd->fresh, &a->wle, a);
 	}
+	settle(acd);
 	timer_prune(acd);
 	return 0;
 }
@@ -1389,9 +1525,10 @@ int acd_member_remove(struct acd *acd, const char *queue, const char *agent)
 			class_refresh(cm);
 			continue;
 		}
+		class_touch(acd, c);
 		class_leave(cm);
-		check_empty(acd, c);
 	}
+	settle(acd);
 	timer_prune(acd);
 	return 0;
 }
@@ -1450,9 +1587,8 @@ int acd_agent_login(struct acd *acd, acd_ms_t now, const char *agent,
 	a->no_answers = 0;
 	while (!list_isempty(&fresh))
 		class_cm_link(list_head(&fresh)->data);
-	a->ready_since = now;
-	agent_state(acd, a, ACD_AGENT_READY, NULL);
-	agent_dispatch(acd, a);
+	agent_ready_now(acd, a, true);
+	settle(acd);
 	timer_prune(acd);
 	return 0;
 }
@@ -1505,11 +1641,12 @@ int acd_agent_logout(struct acd *acd, acd_ms_t now, const char *agent)
 		struct cmember *cm = list_head(&a->cms)->data;
 		struct rclass *c = cm->c;
 
+		class_touch(acd, c);
 		class_leave(cm);
-		check_empty(acd, c);
 	}
 	if (back)
 		call_unring(acd, back);
+	settle(acd);
 	timer_prune(acd);
 	return 0;
 }
@@ -1586,12 +1723,12 @@ int acd_agent_pause(struct acd *acd, acd_ms_t now, const char *agent,
 	default:
 		agent_unready(a);
 		agent_state(acd, a, ACD_AGENT_PAUSED, r);
-		for (struct le *le = list_head(&a->cms); le; le = le->next)
-			check_empty(acd, ((struct cmember *)le->data)->c);
+		agent_touch(acd, a);
 		if (back)
 			call_unring(acd, back);
 		break;
 	}
+	settle(acd);
 	timer_prune(acd);
 	return 0;
 }
@@ -1633,6 +1770,7 @@ int acd_agent_ready(struct acd *acd, acd_ms_t now, const char *agent)
 			       "nor in wrap-up", a->id,
 			       acd_agent_state_name(a->state));
 	}
+	settle(acd);
 	timer_prune(acd);
 	return 0;
 }
@@ -1686,6 +1824,7 @@ int acd_call_arrive(struct acd *acd, acd_ms_t now, const char *queue,
 	if (callp)
 		*callp = call->id;
 	call_enter(acd, call, q, chain);
+	settle(acd);
 	timer_prune(acd);
 
  out:
@@ -1772,6 +1911,7 @@ int acd_offer_accept(struct acd *acd, acd_ms_t now, uint64_t id,
 	/* ring-all: the others stop ringing (connected: no count change) */
 	call_stop_offers(acd, call, &freed);
 	agents_release(acd, &freed);
+	settle(acd);
 	timer_prune(acd);
 	return 0;
 }
@@ -1803,7 +1943,9 @@ int acd_offer_decline(struct acd *acd, acd_ms_t now, uint64_t id,
 	if (err)
 		return err;
 	offer_fail(acd, call, a, ACD_EV_OFFER_DECLINED);
-	agent_ready_now(acd, a, true);
+	/* ready once the call was offered to the others (settle()) */
+	list_append(&acd->later, &a->wle, a);
+	settle(acd);
 	timer_prune(acd);
 	return 0;
 }
@@ -1822,6 +1964,7 @@ int acd_offer_no_answer(struct acd *acd, acd_ms_t now, uint64_t id,
 	q = call->q;
 	offer_fail(acd, call, a, ACD_EV_OFFER_NO_ANSWER);
 	agent_no_answer(acd, a, q);
+	settle(acd);
 	timer_prune(acd);
 	return 0;
 }
@@ -1865,6 +2008,7 @@ int acd_call_hangup(struct acd *acd, acd_ms_t now, uint64_t id,
 		emit_call(acd, ACD_EV_ABANDON, call, NULL, &ev);
 		call_free(acd, call);
 		agents_release(acd, &freed);
+		settle(acd);
 		timer_prune(acd);
 		return 0;
 	}
@@ -1874,6 +2018,7 @@ int acd_call_hangup(struct acd *acd, acd_ms_t now, uint64_t id,
 	emit_call(acd, ACD_EV_COMPLETE, call, a, &ev);
 	call_free(acd, call);
 	agent_after_call(acd, a, q, ev.talk_ms);
+	settle(acd);
 	timer_prune(acd);
 	return 0;
 }
@@ -1904,6 +2049,7 @@ int acd_call_exit_key(struct acd *acd, acd_ms_t now, uint64_t id, char key)
 		return acd_err(acd, EPERM, "call %llu is connected, not "
 			       "waiting", (unsigned long long)id);
 	call_exit(acd, call, ACD_EXIT_KEY, key);
+	settle(acd);
 	timer_prune(acd);
 	return 0;
 }
@@ -1950,6 +2096,7 @@ int acd_call_transfer(struct acd *acd, acd_ms_t now, uint64_t id,
 	call->agent = NULL;
 	agent_after_call(acd, a, old, talk);
 	call_enter(acd, call, q, chain);
+	settle(acd);
 	timer_prune(acd);
 	return 0;
 }

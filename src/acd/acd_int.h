@@ -202,6 +202,8 @@ struct agent {
 	struct list members;       /* struct member, memberships            */
 	struct list cms;           /* struct cmember, classes while logged in*/
 	struct le ole;             /* in call->offers while offered         */
+	struct le wle;             /* in acd->fresh (ready, not yet placed)
+				      or acd->later (let a call ring out)   */
 	uint32_t wrap_gen;         /* wrap-up timer generation              */
 };
 
@@ -218,7 +220,8 @@ struct rclass {
 	struct site **xs;          /* extra allowed sites                   */
 	unsigned n_xs;             /* entries in xs                         */
 	struct le *qlinks;         /* n_xq + 1 links into queue->classes    */
-	struct tree calls;         /* waiting calls (-prio, enter, id)      */
+	struct le tle;             /* in acd->touched until the step routes */
+	struct tree calls;         /* waiting calls (-prio, enter, seq)     */
 	struct tree ready;         /* ready eligible agents, strategy key   */
 	struct list cms;           /* struct cmember: eligible logged-in    */
 	unsigned n_logged;         /* eligible agents logged in             */
@@ -251,6 +254,7 @@ struct call {
 	int prio;                  /* the call's own priority               */
 	int eprio;                 /* effective: queue + call priority      */
 	acd_ms_t enter;            /* entry time in the current queue, ms   */
+	uint64_t seq;              /* entry order (arrivals and transfers)  */
 	struct skexpr *xexpr;      /* extra required skills (ref) or NULL   */
 	struct rclass *chain[ACD_MAX_WIDEN + 1]; /* class at each step      */
 	unsigned n_chain;          /* entries in chain                      */
@@ -297,6 +301,13 @@ struct acd {
 	size_t n_agents;           /* agents added                          */
 	unsigned n_reasons;        /* reasons interned                      */
 	uint64_t next_call;        /* next call id                          */
+	uint64_t entry_seq;        /* entries so far (call->seq)            */
+	struct list touched;       /* classes whose calls, ready agents or
+				      empty rule changed in this step       */
+	struct list fresh;         /* agents made ready in this step, not
+				      yet in their classes' ready sets      */
+	struct list later;         /* agents that let a call ring out in
+				      this step: ready once it is re-offered*/
 	uint64_t agent_seq;        /* next agent sequence number            */
 	struct timer *heap;        /* binary min-heap of timers             */
 	size_t heap_n;             /* timers in the heap                    */

@@ -32,6 +32,7 @@ static void class_destroy(void *arg)
 			list_unlink(&c->qlinks[i]);
 	}
 	list_unlink(&c->le);
+	list_unlink(&c->tle);
 	list_flush(&c->cms);
 	mem_deref(c->qlinks);
 	mem_deref(c->key);

@@ -789,8 +789,9 @@ static int test_widen_add_queue_and_site(void)
 	arrive(fx, 1000, "q", 0, NULL);
 	arrive(fx, 1000, "q", 0, NULL);
 	OK(acd_tick(fx->acd, 25000));
+	/* both steps due at 11000 are applied before routing */
 	CHECK_LOG("@1000 enter c1 q; @1000 enter c2 q; @11000 widen c1 0; "
-		  "@11000 offer c1 o1; @11000 o1 offered; @11000 widen c2 0; "
+		  "@11000 widen c2 0; @11000 offer c1 o1; @11000 o1 offered; "
 		  "@21000 widen c1 1; @21000 widen c2 1; @21000 offer c2 f1; "
 		  "@21000 f1 offered");
 	FX_END();

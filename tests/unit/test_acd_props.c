@@ -4,11 +4,10 @@
 #include "test.h"
 #include "acd_driver.h"
 
-/* Engine bugs reported in acd-bugs.md (1: max_len ignores ringing
- * calls; 2: timers due at one ms run one by one with routing between),
- * tolerated by the random runs until fixed: drop a flag with its fix.
- * Each is pinned by a bug_* test below (docs/acd-proof-findings.md). */
-#define KNOWN_BUGS (KB_SAME_MS_TIMERS)
+/* Engine bugs the random runs found (docs/acd-proof-findings.md) are
+ * all fixed, each pinned by a bug_* test below: the checker tolerates
+ * none of them (KB_* flags, acd_driver.h). */
+#define KNOWN_BUGS 0u
 
 enum {
 	PROP_SEEDS = 100,        /* random centers                       */
@@ -80,9 +79,15 @@ static int run_seeds(uint64_t from, unsigned n, unsigned checks,
 static int test_random_centers(void)
 {
 	unsigned long strategies = 0;
-	int err = run_seeds(1, PROP_SEEDS, CHK_ALL, &strategies);
+	/* ACD_PROP_SEEDS="FROM N" runs other seeds (long runs by hand) */
+	const char *env = getenv("ACD_PROP_SEEDS");
+	unsigned long long from = 1, n = PROP_SEEDS;
+	int err;
 
-	if (err)
+	if (env && sscanf(env, "%llu %llu", &from, &n) != 2)
+		TEST_FAIL("ACD_PROP_SEEDS: want \"FROM N\", got \"%s\"", env);
+	err = run_seeds(from, (unsigned)n, CHK_ALL, &strategies);
+	if (err || env)
 		return err;
 	for (int s = 0; s < ACD_STRATEGY_COUNT; s++) {
 		if (!(strategies & (1ul << s)))
@@ -404,7 +409,7 @@ static int test_checker_flags_swallowed_offer(void)
 
 /* ---------------------------------------------------------------------
  * Engine bugs the random runs found, as minimal hand-written sequences
- * (described in docs/acd-proof-findings.md). Each passes once the bug is fixed.
+ * (docs/acd-proof-findings.md): each failed until its fix.
  * ------------------------------------------------------------------- */
 
 /* A center of one tenant, one site, one queue q0 and agents a0..n-1, all
