@@ -581,6 +581,8 @@ static void offer_end(struct chk *c, const struct acd_event *ev, int a)
 		c->call[ev->call].n_ring--;
 	if (ev->type != ACD_EV_OFFER_STOP && ev->call < c->n_call && a < 64)
 		c->call[ev->call].refused |= 1ull << a;
+	if (ev->type != ACD_EV_OFFER_STOP)
+		ma->let_go_in = c->n_inputs + 1;
 }
 
 static void ev_enter(struct chk *c, const struct acd_event *ev, int q)
@@ -798,6 +800,8 @@ static void ev_offer(struct chk *c, const struct acd_event *ev,
 	if (c->checks & CHK_STRATEGY)
 		check_strategy(c, ev, mc, (unsigned)a);
 	if (q->conf.strategy == ACD_STRATEGY_RING_ALL) {
+		if (mc->ring_all_in != c->n_inputs + 1 || !mc->n_ring)
+			mc->ring_all_ev = c->n_events;
 		mc->ring_all_in = c->n_inputs + 1;
 		mc->ring_all_t = ev->time;
 	}
@@ -931,6 +935,8 @@ static void ev_agent_state(struct chk *c, const struct acd_event *ev, int a)
 		ma->idle_stop = ev->time;
 	ma->state = ev->state;
 	ma->since = ev->time;
+	if (ev->state == ACD_AGENT_READY)
+		ma->ready_ev = c->n_events;
 	if (ev->state == ACD_AGENT_PAUSED || ev->state == ACD_AGENT_READY
 	    || ev->state == ACD_AGENT_LOGGED_OUT)
 		ma->pending_pause = false;
@@ -1407,6 +1413,13 @@ static bool check_call(struct chk *c, uint64_t i, acd_ms_t now,
 			if (c->agent[a].since > t
 			    || ((c->known_bugs & KB_SAME_MS_TIMERS)
 				&& c->agent[a].since == t))
+				continue;
+			/* one that let a call go in this input is made ready
+			 * once the step has routed (docs/acd.md, "Steps"):
+			 * a ring-all offered before that may leave it out */
+			if (c->agent[a].since == t
+			    && c->agent[a].let_go_in == c->n_inputs
+			    && c->agent[a].ready_ev > mc->ring_all_ev)
 				continue;
 			if (c->agent[a].state == ACD_AGENT_READY
 			    && chk_eligible(c, i, a, t)) {

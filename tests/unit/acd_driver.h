@@ -197,6 +197,7 @@ struct m_call {
 	acd_ms_t exit_time;          /* when, ms                          */
 	unsigned long ring_all_in;   /* input of its last ring-all offer  */
 	acd_ms_t ring_all_t;         /* and its time, ms                  */
+	unsigned long ring_all_ev;   /* event number of that offer        */
 	unsigned queue;              /* current queue index               */
 	int prio;                    /* call priority given at arrival    */
 	struct w_expr extra;         /* extra skills given at arrival     */
@@ -225,6 +226,9 @@ struct m_agent {
 	acd_ms_t idle_from;          /* READY from other than an offer, ms*/
 	acd_ms_t idle_stop;          /* READY other than by a stop, ms    */
 	bool last_stop;              /* the last offer ended by OFFER_STOP*/
+	unsigned long ready_ev;      /* event number of its last READY    */
+	unsigned long let_go_in;     /* input in which it last declined or
+				        let an offer ring out             */
 	uint64_t answered;           /* CONNECT events                    */
 	acd_ms_t talk;               /* talk_ms summed over COMPLETE      */
 	acd_ms_t talk_xfer;          /* talk ended by TRANSFER, ms        */
