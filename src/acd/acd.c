@@ -110,18 +110,55 @@ struct site *acd_site_find(const struct acd *acd, const char *id)
 	return find_named(acd->sites, id);
 }
 
-static bool call_eq(struct le *le, void *arg)
-{
-	const struct call *c = le->data;
-
-	return c->id == *(uint64_t *)arg;
-}
-
+/* O(1): the table grows with the calls (hash_grow()). */
 struct call *acd_call_find(const struct acd *acd, uint64_t id)
 {
-	struct le *le = hash_lookup(acd->calls, (uint32_t)id, call_eq, &id);
+	struct le *le = list_head(hash_list(acd->calls, (uint32_t)id));
 
-	return le ? le->data : NULL;
+	for (; le; le = le->next) {
+		struct call *c = le->data;
+
+		if (c->id == id)
+			return c;
+	}
+	return NULL;
+}
+
+static uint32_t call_key(const void *data)
+{
+	return (uint32_t)((const struct call *)data)->id;
+}
+
+static uint32_t named_key(const void *data)
+{
+	return hash_joaat_str(((const struct named *)data)->id);
+}
+
+/* Gives *hp four times the buckets once it holds more entries than
+ * buckets, so chains stay short (O(count) now and then, O(1) amortised).
+ * On ENOMEM the table is kept as it is: only lookups get slower. */
+static void hash_grow(struct hash **hp, size_t count,
+		      uint32_t (*key)(const void *data))
+{
+	struct hash *h = *hp, *nh;
+	uint32_t bsize = hash_bsize(h);
+
+	if (count <= bsize || bsize >= (1u << 24))
+		return;
+	if (hash_alloc(&nh, bsize * 4))
+		return;
+	for (uint32_t i = 0; i < bsize; i++) {
+		struct list *l = hash_list(h, i);
+
+		while (!list_isempty(l)) {
+			struct le *le = list_head(l);
+
+			hash_unlink(le);
+			hash_append(nh, key(le->data), le, le->data);
+		}
+	}
+	mem_deref(h);
+	*hp = nh;
 }
 
 struct member *acd_member_find(const struct queue *q, const struct agent *a)
@@ -241,7 +278,7 @@ static void offer(struct acd *acd, struct call *call, struct agent *a)
 
 	if (call->st == CALL_WAITING) {
 		tree_remove(&c->calls, &call->cnode);
-		tree_remove(&q->waitq, &call->qnode);
+		q->waiting--;
 		call->st = CALL_RINGING;
 		q->ringing++;
 		call->gen[TMR_RING]++;
@@ -497,6 +534,7 @@ static void call_destroy(void *arg)
 
 	while (!list_isempty(&call->offers))
 		list_unlink(list_head(&call->offers));
+	list_unlink(&call->qle);
 	mem_deref(call->xexpr);
 }
 
@@ -505,10 +543,12 @@ static void call_free(struct acd *acd, struct call *call)
 {
 	struct rclass *c = call->chain[call->step];
 
-	(void)acd;
+	if (call->cnode.in)
+		call->q->waiting--;
 	tree_remove(&c->calls, &call->cnode);
-	tree_remove(&call->q->waitq, &call->qnode);
+	list_unlink(&call->qle);
 	hash_unlink(&call->he);
+	acd->n_calls--;
 	mem_deref(call);
 }
 
@@ -568,12 +608,12 @@ static void call_wait(struct acd *acd, struct call *call)
 	call->cnode.k[1] = call->enter;
 	call->cnode.k[2] = (int64_t)call->seq;
 	call->cnode.w = 1;
-	call->qnode.k[0] = call->enter;
-	call->qnode.k[1] = (int64_t)call->id;
-	call->qnode.k[2] = 0;
-	call->qnode.w = 1;
 	tree_insert(&c->calls, &call->cnode);
-	tree_insert(&call->q->waitq, &call->qnode);
+	call->q->waiting++;
+	/* entries come in time order: the tail is its place in line; a
+	 * ringing call coming back never left it */
+	if (!call->qle.list)
+		list_append(&call->q->line, &call->qle, call);
 	class_touch(acd, c);
 }
 
@@ -617,7 +657,7 @@ static void call_enter(struct acd *acd, struct call *call, struct queue *q,
 
 	call->st = CALL_WAITING; /* not yet in its class's tree */
 	/* A ringing call is still in line: it comes back if unanswered. */
-	if (q->max_len && tree_count(&q->waitq) + q->ringing >= q->max_len) {
+	if (q->max_len && q->waiting + q->ringing >= q->max_len) {
 		call_exit(acd, call, ACD_EXIT_FULL, 0);
 		return;
 	}
@@ -1132,6 +1172,8 @@ int acd_position_add(struct acd *acd, const char *id, const char *site)
 	}
 	p->site = s;
 	hash_append(acd->positions, hash_joaat_str(id), &p->he, p);
+	acd->n_positions++;
+	hash_grow(&acd->positions, acd->n_positions, named_key);
 	return 0;
 }
 
@@ -1345,9 +1387,16 @@ int acd_queue_add(struct acd *acd, const struct acd_queue_conf *f)
 	q->announce_ms = f->announce_ms;
 	q->mean_handle_ms = ACD_HANDLE_INIT;
 	q->member_seq = 1;
-	tree_init(&q->waitq, 0x7761697471ULL);
 	hash_append(acd->queues, hash_joaat_str(q->id), &q->he, q);
 	list_append(&acd->queuel, &q->le, q);
+	/* The classes of its calls without extra skills, made now while it
+	 * has no members to scan: no arrival pays for that scan. Best
+	 * effort: past ACD_CLASS_MAX they are made at the first call. */
+	{
+		struct rclass *chain[ACD_MAX_WIDEN + 1];
+
+		(void)chain_build(acd, q, NULL, chain);
+	}
 
  out:
 	if (err)
@@ -1399,6 +1448,7 @@ int acd_agent_add(struct acd *acd, const struct acd_agent_conf *conf)
 	hash_append(acd->agents, hash_joaat_str(a->id), &a->he, a);
 	list_append(&acd->agentl, &a->le, a);
 	acd->n_agents++;
+	hash_grow(&acd->agents, acd->n_agents, named_key);
 
  out:
 	if (err)
@@ -1821,6 +1871,8 @@ int acd_call_arrive(struct acd *acd, acd_ms_t now, const char *queue,
 	call->xexpr = mem_ref(x);
 	call->st = CALL_CONNECTED; /* in no tree until it waits */
 	hash_append(acd->calls, (uint32_t)call->id, &call->he, call);
+	acd->n_calls++;
+	hash_grow(&acd->calls, acd->n_calls, call_key);
 	if (callp)
 		*callp = call->id;
 	call_enter(acd, call, q, chain);
@@ -1890,6 +1942,7 @@ int acd_offer_accept(struct acd *acd, acd_ms_t now, uint64_t id,
 	q = call->q;
 	list_unlink(&a->ole);
 	q->ringing--;
+	list_unlink(&call->qle);
 	call->gen[TMR_RING]++;
 	call->st = CALL_CONNECTED;
 	call->agent = a;

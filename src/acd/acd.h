@@ -296,8 +296,9 @@ struct acd_queue_stats {
 	const char *tenant;        /* owning tenant                         */
 	unsigned waiting;          /* calls waiting (not ringing)           */
 	unsigned ringing;          /* calls being offered                   */
-	acd_ms_t oldest_enter;     /* entry time of the longest waiting
-				      call, ACD_NEVER if none               */
+	acd_ms_t oldest_enter;     /* entry time of the call in line the
+				      longest (waiting or ringing),
+				      ACD_NEVER if none                     */
 	unsigned agents[ACD_AGENT_STATE_COUNT]; /* members, by state         */
 	uint64_t entered;          /* calls that entered, ever              */
 	uint64_t answered;         /* connected                             */

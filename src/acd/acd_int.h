@@ -26,8 +26,8 @@
 
 /* ---------------------------------------------------------------------
  * tree.c — an ordered set (treap) of intrusive nodes, augmented with
- * subtree size and weight sum: insert, remove, min, successor, rank,
- * select by rank and by weight prefix, all O(log n) expected.
+ * subtree size and weight sum: insert, remove, successor, rank,
+ * select by rank and by weight prefix, all O(log n) expected; min O(1).
  * ------------------------------------------------------------------- */
 
 struct tnode {
@@ -44,6 +44,7 @@ struct tnode {
 
 struct tree {
 	struct tnode *root;        /* NULL when empty                       */
+	struct tnode *min;         /* the first node, or NULL: tree_min O(1)*/
 	uint64_t rng;              /* splitmix64 state for node priorities  */
 };
 
@@ -162,7 +163,9 @@ struct queue {
 	struct list classes;       /* struct classref: classes using it     */
 	int64_t rr_last;           /* round-robin: order key last offered   */
 
-	struct tree waitq;         /* waiting calls by (enter, id)          */
+	struct list line;          /* calls in line (waiting or ringing), by
+				      entry: each enters at the tail        */
+	unsigned waiting;          /* calls waiting (in a class's tree)     */
 	unsigned ringing;          /* calls being offered                   */
 	unsigned agents[ACD_AGENT_STATE_COUNT]; /* members by state         */
 	uint64_t entered;          /* calls that entered, ever              */
@@ -261,7 +264,7 @@ struct call {
 	unsigned step;             /* steps applied; class = chain[step]    */
 	enum call_state st;        /* waiting, ringing or connected         */
 	struct tnode cnode;        /* in class->calls while waiting         */
-	struct tnode qnode;        /* in queue->waitq while waiting         */
+	struct le qle;             /* in queue->line, waiting or ringing    */
 	struct list offers;        /* agents ringing for it (agent->ole)    */
 	struct agent *agent;       /* connected agent                       */
 	acd_ms_t connect_time;     /* when answered, ms                     */
@@ -299,6 +302,8 @@ struct acd {
 	struct list objl;          /* every owned object, freed at the end  */
 	unsigned n_classes;        /* classes made                          */
 	size_t n_agents;           /* agents added                          */
+	size_t n_positions;        /* positions added                       */
+	size_t n_calls;            /* calls not ended (in acd->calls)       */
 	unsigned n_reasons;        /* reasons interned                      */
 	uint64_t next_call;        /* next call id                          */
 	uint64_t entry_seq;        /* entries so far (call->seq)            */

@@ -62,7 +62,7 @@ int acd_queue_stats(const struct acd *acd, const char *queue,
 		    struct acd_queue_stats *st)
 {
 	const struct queue *q;
-	const struct tnode *n;
+	const struct le *le;
 
 	if (!acd || !queue || !st)
 		return EINVAL;
@@ -71,10 +71,11 @@ int acd_queue_stats(const struct acd *acd, const char *queue,
 		return ENOENT;
 	memset(st, 0, sizeof(*st));
 	st->tenant = q->tenant->id;
-	st->waiting = tree_count(&q->waitq);
+	st->waiting = q->waiting;
 	st->ringing = q->ringing;
-	n = tree_min(&q->waitq);
-	st->oldest_enter = n ? n->k[0] : ACD_NEVER;
+	le = list_head(&q->line);
+	st->oldest_enter = le ? ((const struct call *)le->data)->enter :
+		ACD_NEVER;
 	memcpy(st->agents, q->agents, sizeof(st->agents));
 	st->entered = q->entered;
 	st->answered = q->answered;

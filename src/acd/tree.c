@@ -122,7 +122,17 @@ static struct tnode *erase(struct tnode *t, const struct tnode *n)
 void tree_init(struct tree *t, uint64_t seed)
 {
 	t->root = NULL;
+	t->min = NULL;
 	t->rng = seed;
+}
+
+static struct tnode *leftmost(struct tnode *n)
+{
+	if (!n)
+		return NULL;
+	while (n->l)
+		n = n->l;
+	return n;
 }
 
 /* Inserts n, whose key must differ from every key in the tree. */
@@ -134,6 +144,8 @@ void tree_insert(struct tree *t, struct tnode *n)
 	update(n);
 	t->root = insert(t->root, n);
 	n->in = true;
+	if (!t->min || tree_keycmp(n->k, t->min->k) < 0)
+		t->min = n;
 }
 
 /* Removes n (found by its key); a node not in a tree is ignored. */
@@ -144,17 +156,13 @@ void tree_remove(struct tree *t, struct tnode *n)
 	t->root = erase(t->root, n);
 	n->l = n->r = NULL;
 	n->in = false;
+	if (t->min == n)
+		t->min = leftmost(t->root);
 }
 
 struct tnode *tree_min(const struct tree *t)
 {
-	struct tnode *n = t->root;
-
-	if (!n)
-		return NULL;
-	while (n->l)
-		n = n->l;
-	return n;
+	return t->min;
 }
 
 /* The first node whose key is strictly greater than k, or NULL. */

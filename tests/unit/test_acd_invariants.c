@@ -276,9 +276,22 @@ static int check(struct drv *d)
 		for (le = list_head(&acd->queuel); le; le = le->next, qi++) {
 			struct queue *q = le->data;
 
+			const struct call *prev = NULL;
+
 			if (ringing[qi] != q->ringing ||
-			    waiting[qi] != tree_count(&q->waitq))
+			    waiting[qi] != q->waiting ||
+			    list_count(&q->line) != q->waiting + q->ringing)
 				return __LINE__;
+			/* the line is in entry order */
+			for (struct le *l2 = list_head(&q->line); l2;
+			     l2 = l2->next) {
+				const struct call *call = l2->data;
+
+				if (prev && (call->enter < prev->enter ||
+					     call->seq < prev->seq))
+					return __LINE__;
+				prev = call;
+			}
 		}
 	}
 
@@ -292,7 +305,7 @@ static int check(struct drv *d)
 			switch (call->st) {
 
 			case CALL_WAITING:
-				if (!call->cnode.in || !call->qnode.in)
+				if (!call->cnode.in || !call->qle.list)
 					return __LINE__;
 				if (tree_count(&c->calls) == 0)
 					return __LINE__;
@@ -308,7 +321,8 @@ static int check(struct drv *d)
 				break;
 
 			case CALL_RINGING:
-				if (call->cnode.in || list_isempty(&call->offers))
+				if (call->cnode.in || list_isempty(&call->offers)
+				    || call->qle.list != &call->q->line)
 					return __LINE__;
 				for (struct le *l3 = list_head(&call->offers);
 				     l3; l3 = l3->next) {
@@ -326,7 +340,7 @@ static int check(struct drv *d)
 
 			default:
 				if (call->cnode.in || !call->agent ||
-				    call->agent->call != call)
+				    call->agent->call != call || call->qle.list)
 					return __LINE__;
 				break;
 			}
