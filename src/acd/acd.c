@@ -618,16 +618,25 @@ static void call_wait(struct acd *acd, struct call *call)
 }
 
 /* Builds the class chain of a call for queue q (no state change but
- * classes made). */
+ * classes made). Calls without extra skills (x NULL) reuse the queue's
+ * chain once made: no class key is built per arrival. */
 static int chain_build(struct acd *acd, struct queue *q, struct skexpr *x,
 		       struct rclass **chain)
 {
-	for (unsigned i = 0; i <= q->n_widen; i++) {
+	size_t n = q->n_widen + 1;
+
+	if (!x && q->plain[0]) {
+		memcpy(chain, q->plain, n * sizeof(*chain));
+		return 0;
+	}
+	for (unsigned i = 0; i < n; i++) {
 		int err = class_get(acd, &chain[i], q, i, x);
 
 		if (err)
 			return err;
 	}
+	if (!x)
+		memcpy(q->plain, chain, n * sizeof(*chain));
 	return 0;
 }
 
@@ -1389,6 +1398,11 @@ int acd_queue_add(struct acd *acd, const struct acd_queue_conf *f)
 	q->member_seq = 1;
 	hash_append(acd->queues, hash_joaat_str(q->id), &q->he, q);
 	list_append(&acd->queuel, &q->le, q);
+	acd->n_queues++;
+	hash_grow(&acd->queues, acd->n_queues, named_key);
+	/* a widening step of another queue may name this one */
+	for (struct le *le = list_head(&acd->queuel); le; le = le->next)
+		((struct queue *)le->data)->plain[0] = NULL;
 	/* The classes of its calls without extra skills, made now while it
 	 * has no members to scan: no arrival pays for that scan. Best
 	 * effort: past ACD_CLASS_MAX they are made at the first call. */

@@ -161,6 +161,10 @@ struct queue {
 	struct list members;       /* struct member, in member order        */
 	uint64_t member_seq;       /* next member order number              */
 	struct list classes;       /* struct classref: classes using it     */
+	struct rclass *plain[ACD_MAX_WIDEN + 1]; /* class chain of its calls
+				      without extra skills, once made; reset
+				      when a queue is added (widening steps
+				      name queues by id)                    */
 	int64_t rr_last;           /* round-robin: order key last offered   */
 
 	struct list line;          /* calls in line (waiting or ringing), by
@@ -303,6 +307,7 @@ struct acd {
 	unsigned n_classes;        /* classes made                          */
 	size_t n_agents;           /* agents added                          */
 	size_t n_positions;        /* positions added                       */
+	size_t n_queues;           /* queues added                          */
 	size_t n_calls;            /* calls not ended (in acd->calls)       */
 	unsigned n_reasons;        /* reasons interned                      */
 	uint64_t next_call;        /* next call id                          */
