@@ -104,7 +104,9 @@ cat <<TXT
 To try it with a real softphone: plateau serve --data DIR --config
 examples/demo.json --sip 0.0.0.0:5060, then register user casa-003,
 password demo-casa-003, realm atlas.plateau.ma, and call +212522001199
-(premium queue) or +212522001100 (IVR menu). docs/serve.md tells more.
+(premium queue) or +212522001100 (IVR menu). Dial *111001*1000 from it
+to log agent a.benali (number 1001, PIN 1000) in at that position, then
+calls ring it; *12 logs out. docs/serve.md tells more.
 To keep the server up and try the web pages in a browser:
 ./scripts/serve_demo.sh --keep (HTTP_PORT=8080 for a fixed port).
 TXT
