@@ -31,7 +31,8 @@ struct media {
 	uint16_t port_next;        /* next even port to try                 */
 	char *prompt_dir;          /* base of relative playlist names       */
 	bool manual;               /* no timer: owner calls media_step      */
-	struct tmr tmr;            /* THE shared media tick                 */
+	struct tmr tmr;            /* THE shared media tick (fallback)      */
+	int tfd;                   /* timerfd pacing the tick, or -1        */
 	uint64_t due;              /* when the next frame is due, jiffies ms*/
 	struct list legs;          /* every leg (leg->le)                   */
 	struct list players;       /* legs playing (leg->le_play)           */
