@@ -242,11 +242,13 @@ bridged_run() {
 	sleep 1
 	uas_stop
 	serve_stop
-	# loss at plateau's receivers: the caller sends talk*50 packets;
+	# loss at plateau's receivers: the caller sends the file's packets;
 	# agent_rx is what came back after plateau -> agent (echo) -> plateau
-	python3 - "$W/serve.log" "$talk" >"$W/$nm.loss" <<'PY'
-import re, sys
-want = int(sys.argv[2]) * 50
+	# (sipp's rtp_stream sends the whole file, WAV header included, in
+	# 160-byte packets: that many per call)
+	python3 - "$W/serve.log" "$W/pcma$talk.wav" >"$W/$nm.loss" <<'PY'
+import os, sys
+want = (os.path.getsize(sys.argv[2]) + 159) // 160
 conn = n = crx = arx = 0
 ev = []
 for line in open(sys.argv[1]):

@@ -55,7 +55,8 @@ struct serve_opts {
 	bool tcp;                  /* not --no-tcp                          */
 	uint16_t rtp_min, rtp_max; /* --rtp-ports                           */
 	const char *prompts;       /* --prompts                             */
-	char logins[4096];         /* --login items, space-separated        */
+	char logins[65536];        /* --login items, space-separated (room
+				      for a few thousand)                   */
 	uint32_t drain_s;          /* --drain-s                             */
 	uint32_t rate_pps;         /* --rate-pps                            */
 	struct sa http;            /* --http                                */
@@ -154,10 +155,12 @@ static int parse_opts(int argc, char **argv, struct serve_opts *o)
 		case 'l': {
 			size_t n = strlen(o->logins);
 
-			if (!strchr(optarg, '@') || strchr(optarg, ' ') ||
-			    n + strlen(optarg) + 2 > sizeof(o->logins))
+			if (!strchr(optarg, '@') || strchr(optarg, ' '))
 				return bad("--login: expected AGENT@POSITION, "
 					   "got", optarg);
+			if (n + strlen(optarg) + 2 > sizeof(o->logins))
+				return bad("--login: too many logins at",
+					   optarg);
 			snprintf(o->logins + n, sizeof(o->logins) - n, "%s%s",
 				 n ? " " : "", optarg);
 			break;
