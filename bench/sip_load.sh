@@ -21,6 +21,8 @@
 #   FULL_S      seconds of calls per step                        [10]
 #   BRIDGED     concurrent bridged calls  [100 250 500 1000 2000]
 #   MEM_N       N of the memory deltas                          [200]
+#   NOSTOP      set: the setup ladder runs every rate (before/after runs)
+#   PLATEAU     the server binary                  [build/plateau]
 # A step that fails (>= 0.1% failed calls or lost packets) ends its
 # ladder. Every sipp run is bounded (-m calls, timeout); every process
 # started here is stopped on exit. Loopback only.
@@ -115,6 +117,10 @@ serve_start() {
 	exit 1
 }
 serve_stop() {
+	# the server's CPU time (user + system, all threads), seconds: per
+	# call it is the figure least bent by other jobs on the machine
+	SCPU=$(awk -v t="$(getconf CLK_TCK)" '{print ($14 + $15) / t}' \
+	       "/proc/$SPID/stat" 2>/dev/null)
 	[ -n "$SPID" ] && kill -9 "$SPID" 2>/dev/null
 	wait "$SPID" 2>/dev/null
 	SPID=""
@@ -171,10 +177,11 @@ setup() {
 	echo
 	echo "== setup: caller -> queue (200, hold music) -> BYE after 100 ms," \
 		"$SETUP_S s of calls per step"
-	printf '%-9s %6s %6s %7s %8s %9s %7s | %6s %7s %8s %7s  %s\n' \
-		target calls ok failed fail% achieved retr ok failed \
+	printf '%-9s %6s %6s %7s %8s %9s %7s %8s | %6s %7s %8s %7s  %s\n' \
+		target calls ok failed fail% achieved retr cpu/call ok failed \
 		achieved ratio load
-	printf '%-9s %s | %s\n' "" "------------ plateau ------------------------" \
+	printf '%-9s %s | %s\n' "" \
+		"------------ plateau ---------------------------------" \
 		"------- sipp -> sipp ------"
 	best=0
 	cbest=0
@@ -192,8 +199,9 @@ setup() {
 		c_rate=$(py "round($c_ok / $c_wall)")
 		p_rate=$(py "round($OK / $WALL)")
 		pct=$(py "round(100.0 * $KO / $n, 3)")
-		printf '%-9s %6d %6d %7d %7s%% %9s %7s | %6d %7d %8s %6s%%  %s\n' \
+		printf '%-9s %6d %6d %7d %7s%% %9s %7s %6sms | %6d %7d %8s %6s%%  %s\n' \
 			"$r/s" "$n" "$OK" "$KO" "$pct" "$p_rate/s" "${RETR:-?}" \
+			"$(py "round(1000 * ${SCPU:-0} / $n, 2)")" \
 			"$c_ok" "$c_ko" "$c_rate/s" \
 			"$(py "round(100.0 * $p_rate / max($c_rate, 1))")" "$(load)"
 		if [ "$c_ko" -lt $(((n + 999) / 1000)) ] &&
@@ -203,6 +211,7 @@ setup() {
 		fi
 		# sustained: < 0.1% failed and at least 90% of the rate
 		# sipp reached against sipp alone at this step
+		[ -n "${NOSTOP:-}" ] && continue
 		if [ "$KO" -ge $(((n + 999) / 1000)) ] ||
 		   [ "$OK" -ne "$n" ] ||
 		   [ "$(py "int($p_rate < 0.9 * $c_rate)")" = 1 ]; then
@@ -270,9 +279,9 @@ full() {
 	echo "== full: caller -> queue -> agent answers -> 5 s PCMA both ways" \
 		"(caller rtp_stream, agent sipp -rtp_echo) -> BYE; $FULL_S s" \
 		"of calls per step"
-	printf '%-8s %6s %6s %6s %6s %8s %8s %9s | %6s %6s %9s %6s  %s\n' \
+	printf '%-8s %6s %6s %6s %6s %8s %8s %9s %8s | %6s %6s %9s %6s  %s\n' \
 		target calls ok failed bridged "in-loss" "rt-loss" achieved \
-		ok failed achieved ratio load
+		cpu/call ok failed achieved ratio load
 	best=0
 	for r in $FULL_RATES; do
 		n=$((r * FULL_S))
@@ -286,9 +295,10 @@ full() {
 		bridged_run p_full "$r" "$n" 5 "$agents"
 		c_rate=$(py "round($c_ok / $c_wall)")
 		p_rate=$(py "round($OK / $WALL)")
-		printf '%-8s %6d %6d %6d %6d %7s%% %7s%% %8s | %6d %6d %8s %5s%%  %s\n' \
+		printf '%-8s %6d %6d %6d %6d %7s%% %7s%% %8s %6sms | %6d %6d %8s %5s%%  %s\n' \
 			"$r/s" "$n" "$OK" "$KO" "$CONN" "$LOSS_IN" "$LOSS_RT" \
-			"$p_rate/s" "$c_ok" "$c_ko" "$c_rate/s" \
+			"$p_rate/s" "$(py "round(1000 * ${SCPU:-0} / $n, 2)")" \
+			"$c_ok" "$c_ko" "$c_rate/s" \
 			"$(py "round(100.0 * $p_rate / max($c_rate, 1))")" "$(load)"
 		if [ "$KO" -ge $(((n + 999) / 1000)) ] ||
 		   [ "$CONN" -lt "$n" ] ||
