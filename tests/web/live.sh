@@ -53,7 +53,7 @@ BASE=http://127.0.0.1:$HPORT OUT=$ROOT/build/test-logs/web TMP_DIR=$WORK \
 	NODE_PATH=$ROOT/tests/web/node_modules \
 	timeout 120 node tests/web/live.mjs >"$WORK/node.out" 2>&1
 rc=$?
-grep -E '^(ok|FAIL) ' "$WORK/node.out"
+grep -E '^(ok|FAIL|SKIP) ' "$WORK/node.out"
 line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$WORK/node.out" | tail -1)
 if [ -z "$line" ]; then
 	tail -20 "$WORK/node.out"

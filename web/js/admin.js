@@ -12,36 +12,51 @@ const STRATEGIES = ['ring-all', 'linear', 'longest-idle', 'fewest-calls',
 	'best-skill'];
 const LANGUAGES = ['fr', 'ar', 'en', 'de', 'es'];
 
-const s2ms = v => v === '' ? undefined : Math.round(Number(v) * 1000);
-const ms2s = v => v === undefined || v === null ? '' : v / 1000;
-const list = v => (v || '').split(/[\s,]+/).filter(Boolean);
+const num = v => v === '' ? undefined : Number(v);
+const words = v => (v || '').split(/[\s,]+/).filter(Boolean);
 
-// Each kind: its list key, id field, columns and editable fields. A
-// field reads a value from the listed object (from) and writes it into
-// the request body (to); `fixed` fields are set at creation only.
+// Memberships as the center file writes them: "q1" or {queue, weight};
+// in the form: "q1 q2:5".
+const members = list => (list || []).map(m => typeof m === 'string' ? m :
+	m.weight ? m.queue + ':' + m.weight : m.queue).join(' ');
+const parseMembers = v => words(v).map(w => {
+	const [queue, weight] = w.split(':');
+	return weight ? {queue, weight: Number(weight)} : queue;
+});
+
+// Each kind: a section of /api/v1/config (objects written as in the
+// center file, docs/config.md), its id field, list columns and the
+// editable fields. A field reads its value from the object (from) and
+// writes it into the request body (to); `fixed` fields are set at
+// creation only.
 const KINDS = {
 	queues: {
 		id: 'id',
 		cols: ['id', 'name', 'strategy', 'skills', 'sl'],
-		col: {sl: q => q.sl_target + '% / ' + ms2s(q.sl_time_ms) + ' s'},
+		col: {sl: q => q.service_level ?
+			Math.round(q.service_level.target * 100) + '% / ' +
+			q.service_level.time_s + ' s' : ''},
 		fields: [
 			{k: 'id', fixed: true, req: true},
-			{k: 'tenant', fixed: true, req: true, from: q => q.tenant},
+			{k: 'tenant', fixed: true, req: true},
 			{k: 'name', req: true},
 			{k: 'strategy', opts: STRATEGIES},
 			{k: 'skills'},
-			{k: 'sl_target', num: true,
-				to: (b, v) => { b.sl_target = Number(v); }},
-			{k: 'sl_time_s', num: true, from: q => ms2s(q.sl_time_ms),
-				to: (b, v) => { b.sl_time_ms = s2ms(v); }},
-			{k: 'ring_timeout_s', num: true,
-				from: q => ms2s(q.ring_timeout_ms),
-				to: (b, v) => { b.ring_timeout_ms = s2ms(v); }},
-			{k: 'wrapup_s', num: true, from: q => ms2s(q.wrapup_ms),
-				to: (b, v) => { b.wrapup_ms = s2ms(v); }},
-			{k: 'max_wait_s', num: true,
-				from: q => ms2s(q.max_wait_ms),
-				to: (b, v) => { b.max_wait_ms = s2ms(v); }},
+			{k: 'sl_target', num: true, from: q => q.service_level ?
+				Math.round(q.service_level.target * 100) : '',
+			to: (b, v) => {
+				b.service_level = b.service_level || {};
+				b.service_level.target = Number(v) / 100;
+			}},
+			{k: 'sl_time_s', num: true, from: q => q.service_level ?
+				q.service_level.time_s : '',
+			to: (b, v) => {
+				b.service_level = b.service_level || {};
+				b.service_level.time_s = Number(v);
+			}},
+			{k: 'ring_timeout_s', num: true},
+			{k: 'wrapup_s', num: true},
+			{k: 'max_wait_s', num: true},
 			{k: 'max_len', num: true},
 			{k: 'language', opts: LANGUAGES},
 		],
@@ -49,14 +64,14 @@ const KINDS = {
 	agents: {
 		id: 'id',
 		cols: ['id', 'name', 'skills', 'queues'],
-		col: {queues: a => (a.queues || []).join(', ')},
+		col: {queues: a => members(a.queues)},
 		fields: [
 			{k: 'id', fixed: true, req: true},
-			{k: 'tenant', fixed: true, from: a => a.tenant},
+			{k: 'tenant', fixed: true},
 			{k: 'name', req: true},
 			{k: 'skills'},
-			{k: 'queues', from: a => (a.queues || []).join(' '),
-				to: (b, v) => { b.queues = list(v); }},
+			{k: 'queues', from: a => members(a.queues),
+				to: (b, v) => { b.queues = parseMembers(v); }},
 		],
 	},
 	positions: {
@@ -78,10 +93,14 @@ const KINDS = {
 			{k: 'tenant', fixed: true, req: true},
 			{k: 'queue'},
 			{k: 'menu'},
+			{k: 'skills'},
 			{k: 'language', opts: LANGUAGES},
 		],
 	},
 };
+
+const path = (kind, id) => '/api/v1/config/' + kind +
+	(id === undefined ? '' : '/' + encodeURIComponent(id));
 
 const adm = {kind: 'queues', rows: [], editing: null};
 
@@ -104,7 +123,7 @@ async function load(kind) {
 	const body = $('#list tbody');
 	body.replaceChildren();
 	try {
-		const d = await api.get('/api/v1/' + kind);
+		const d = await api.get(path(kind));
 		adm.rows = d[kind] || [];
 		say('#list-msg', null);
 	} catch (e) {
@@ -157,20 +176,39 @@ function edit(row) {
 	show('#editor', true);
 }
 
+// The request body: for a new object every field given; for an edit only
+// the fields changed (a PATCH keeps the others as they are). The two
+// service-level fields travel together (one object in the center file).
 function body() {
 	const K = KINDS[adm.kind];
+	const row = adm.editing;
 	const b = {};
+	const orig = f => {
+		const v = row ? (f.from ? f.from(row) : row[f.k]) : '';
+		return v === undefined || v === null ? '' : String(v);
+	};
+	const changed = f => {
+		const input = $('#fields [name="' + f.k + '"]');
+		return !row || input.value.trim() !== orig(f);
+	};
+	const slChanged = K.fields.some(f => f.k.startsWith('sl_') &&
+		changed(f));
 	for (const f of K.fields) {
 		const input = $('#fields [name="' + f.k + '"]');
 		if (input.disabled)
 			continue;
-		const v = input.value.trim();
-		if (v === '' && !f.req)
+		if (row && !(f.k.startsWith('sl_') ? slChanged : changed(f)))
 			continue;
+		const v = input.value.trim();
+		if (v === '' && !f.req) {
+			if (row)
+				b[f.k] = null;      // emptied: back to the default
+			continue;
+		}
 		if (f.to)
 			f.to(b, v);
 		else
-			b[f.k] = f.num ? Number(v) : v;
+			b[f.k] = f.num ? num(v) : v;
 	}
 	return b;
 }
@@ -181,10 +219,9 @@ async function save(ev) {
 	const row = adm.editing;
 	try {
 		if (row)
-			await api.call('PUT', '/api/v1/' + adm.kind + '/' +
-				encodeURIComponent(row[K.id]), body());
+			await api.call('PATCH', path(adm.kind, row[K.id]), body());
 		else
-			await api.call('POST', '/api/v1/' + adm.kind, body());
+			await api.call('POST', path(adm.kind), body());
 		say('#edit-msg', null, t('admin.saved'));
 		await load(adm.kind);
 		const again = adm.rows.find(r => r[K.id] ===
@@ -202,8 +239,7 @@ async function remove() {
 	if (!row || !confirm(t('admin.confirm_delete', {id: row[K.id]})))
 		return;
 	try {
-		await api.call('DELETE', '/api/v1/' + adm.kind + '/' +
-			encodeURIComponent(row[K.id]));
+		await api.call('DELETE', path(adm.kind, row[K.id]));
 		show('#editor', false);
 		await load(adm.kind);
 	} catch (e) {

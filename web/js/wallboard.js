@@ -27,12 +27,28 @@ function view(name) {
 
 const pct = v => v === null || v === undefined ? '–' : v + '%';
 
+// Today's figures when the server counts them per day (q.today, since
+// local midnight), else the engine's counters since it started.
+function day(q) {
+	const l = q.live || {};
+	const d = q.today;
+	if (d)
+		return {answered: d.answered, abandoned: d.abandoned,
+			exited: d.exited, inSl: d.answered_in_sl,
+			sl: d.service_level_pct, meets: d.meets_target};
+	return {answered: l.answered, abandoned: l.abandoned,
+		exited: l.exited, inSl: l.answered_in_sl,
+		sl: l.service_level_pct, meets: null};
+}
+
 // A queue's colour: missing its target (red), a call already waiting
 // past the threshold (amber), or fine (green).
 function health(q) {
 	const l = q.live || {};
-	if (l.service_level_pct !== null && l.service_level_pct !== undefined &&
-	    l.service_level_pct < q.sl_target)
+	const d = day(q);
+	if (d.meets === false ||
+	    (d.meets === null && d.sl !== null && d.sl !== undefined &&
+	     d.sl < q.sl_target))
 		return 'miss';
 	if (l.waiting && l.longest_wait_ms > q.sl_time_ms)
 		return 'warn';
@@ -50,11 +66,12 @@ function paintQueues() {
 		const lw = l.waiting ? l.longest_wait_ms + elapsed : null;
 		waiting += l.waiting || 0;
 		longest = Math.max(longest, lw || 0);
-		answered += l.answered || 0;
-		abandoned += l.abandoned || 0;
-		inSl += l.answered_in_sl || 0;
-		done += (l.answered || 0) + (l.abandoned || 0) +
-			(l.exited || 0);
+		const d = day(q);
+		answered += d.answered || 0;
+		abandoned += d.abandoned || 0;
+		inSl += d.inSl || 0;
+		done += (d.answered || 0) + (d.abandoned || 0) +
+			(d.exited || 0);
 		const a = l.agents || {};
 		tb.append(el('tr', {class: 'q-' + health(q),
 				dataset: {queue: q.id}},
@@ -62,11 +79,11 @@ function paintQueues() {
 			el('td', {class: 'waiting'}, l.waiting || 0),
 			el('td', {class: 'longest'}, lw === null ? '–' :
 				duration(lw)),
-			el('td', {class: 'sl'}, pct(l.service_level_pct)),
+			el('td', {class: 'sl'}, pct(d.sl)),
 			el('td', {}, q.sl_target + '% / ' +
 				Math.round(q.sl_time_ms / 1000) + ' s'),
-			el('td', {class: 'answered'}, l.answered || 0),
-			el('td', {class: 'abandoned'}, l.abandoned || 0),
+			el('td', {class: 'answered'}, d.answered || 0),
+			el('td', {class: 'abandoned'}, d.abandoned || 0),
 			el('td', {}, a.ready || 0),
 			el('td', {}, a['on-call'] || 0),
 			el('td', {}, a['wrap-up'] || 0),
@@ -213,6 +230,12 @@ setInterval(() => {
 		paintAgents();
 	}
 }, 1000);
+// Configuration changes (an admin's edit of a target, a name, a
+// membership) make no engine event: re-read every 5 s as well.
+setInterval(() => {
+	if (!$('#board-view').hidden)
+		liveSoon();
+}, 5000);
 
 pickLang();
 langMenus();
