@@ -4,7 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <re.h>
 #include "cmd/cmd.h"
+#include "config/center.h"
+#include "store/store.h"
 #include "util/args.h"
 #include "util/civil.h"
 #include "util/csv.h"
@@ -21,7 +26,13 @@ enum format { FMT_TABLE, FMT_CSV, FMT_JSON };
 
 /* Options as given. */
 struct opts {
-	const char *history;  /* history CSV path                       */
+	const char *history;  /* history CSV path, or NULL              */
+	const char *store;    /* data directory of a store, or NULL     */
+	const char *tenant;   /* --tenant: only its calls, or NULL      */
+	const char *zone;     /* --timezone, or NULL: the stored center's */
+	int64_t since;        /* --since, civil s; INT64_MIN = none     */
+	int64_t until;        /* --until, civil s; INT64_MIN = this week */
+	const char *source;   /* what the history was read from         */
 	long weeks;           /* weeks to forecast                      */
 	int method;           /* enum forecast_method, or -1 for auto   */
 	long interval;        /* interval length, s                     */
@@ -45,7 +56,7 @@ struct qres {
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: plateau forecast --history FILE --weeks N [options]\n"
+"usage: plateau forecast (--history FILE | --store DIR) --weeks N [options]\n"
 "\n"
 "Forecasts calls per interval for the N weeks after the history, per\n"
 "queue, and reports each method's error on the last weeks of history\n"
@@ -53,6 +64,15 @@ static void usage(FILE *f)
 "\n"
 "  --history FILE   CSV with interval_start,queue,calls[,aht_s]\n"
 "                   (interval_start as YYYY-MM-DDTHH:MM, site wall clock)\n"
+"  --store DIR      or: the call records of plateau serve's store in DIR:\n"
+"                   calls that entered a queue, by queue and interval of\n"
+"                   entry; handle time = talk + the queue's wrap-up\n"
+"  --since DATE     with --store: calls from DATE (YYYY-MM-DD, a Monday)\n"
+"  --until DATE     with --store: calls before DATE (a Monday; default\n"
+"                   this week's Monday, so only whole weeks are read)\n"
+"  --timezone ZONE  with --store: the sites' wall clock (default the\n"
+"                   stored center's time zone, else UTC)\n"
+"  --tenant ID      with --store: only that tenant's calls\n"
 "  --weeks N        weeks to forecast, 1 to %d\n"
 "  --method M       snaive | savg | trend | holt | hw | hwm | auto\n"
 "                   (default auto: the lowest backtest WAPE per queue)\n"
@@ -109,9 +129,29 @@ static int parse_closed(const char *opt, const char *v, struct opts *o)
 	return err;
 }
 
+/* --since and --until: a date that is a Monday, as civil s. */
+static int parse_monday(const char *a, const char *v, int64_t *t)
+{
+	int err = args_need(CMD, a, v);
+
+	if (!err && (strlen(v) != 10 || civil_parse(v, t))) {
+		fprintf(stderr, CMD ": %s must be a date YYYY-MM-DD, got "
+			"'%s'\n", a, v);
+		err = EINVAL;
+	}
+	else if (!err && civil_weekday(*t)) {
+		fprintf(stderr, CMD ": %s must be a Monday (weeks run Monday "
+			"to Sunday), got '%s'\n", a, v);
+		err = EINVAL;
+	}
+	return err;
+}
+
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	memset(o, 0, sizeof(*o));
+	o->since = INT64_MIN;
+	o->until = INT64_MIN;
 	o->method = -1;
 	o->interval = 1800;
 	o->holdout = 4;
@@ -133,6 +173,23 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		if (!strcmp(a, "--history")) {
 			err = args_need(CMD, a, v);
 			o->history = v;
+		}
+		else if (!strcmp(a, "--store")) {
+			err = args_path(CMD, a, v, &o->store);
+		}
+		else if (!strcmp(a, "--tenant")) {
+			err = args_need(CMD, a, v);
+			o->tenant = v;
+		}
+		else if (!strcmp(a, "--timezone")) {
+			err = args_need(CMD, a, v);
+			o->zone = v;
+		}
+		else if (!strcmp(a, "--since")) {
+			err = parse_monday(a, v, &o->since);
+		}
+		else if (!strcmp(a, "--until")) {
+			err = parse_monday(a, v, &o->until);
 		}
 		else if (!strcmp(a, "--weeks")) {
 			err = args_long(CMD, a, v, 1, MAX_WEEKS, &o->weeks);
@@ -194,10 +251,22 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		if (err)
 			return err;
 	}
-	if (!o->history) {
-		fprintf(stderr, CMD ": --history is required\n");
+	if (!o->history == !o->store) {
+		fprintf(stderr, CMD ": give one of --history and --store\n");
 		return EINVAL;
 	}
+	if (!o->store && (o->tenant || o->zone || o->since != INT64_MIN ||
+			  o->until != INT64_MIN)) {
+		fprintf(stderr, CMD ": --since, --until, --timezone and "
+			"--tenant go with --store\n");
+		return EINVAL;
+	}
+	if (o->since != INT64_MIN && o->until != INT64_MIN &&
+	    o->since >= o->until) {
+		fprintf(stderr, CMD ": --since must come before --until\n");
+		return EINVAL;
+	}
+	o->source = o->history ? o->history : o->store;
 	if (!o->weeks) {
 		fprintf(stderr, CMD ": --weeks is required\n");
 		return EINVAL;
@@ -234,14 +303,14 @@ static int compute(const struct opts *o, const struct history *h,
 
 		if (q->nweeks > FORECAST_MAX_WEEKS) {
 			fprintf(stderr, CMD ": %s: queue %s spans %zu "
-				"weeks; at most %d are used\n", o->history,
+				"weeks; at most %d are used\n", o->source,
 				q->name, q->nweeks, FORECAST_MAX_WEEKS);
 			return 2;
 		}
 		if (q->nweeks < K + FORECAST_MIN_WEEKS) {
 			fprintf(stderr, CMD ": %s: queue %s has %zu weeks of "
 				"history; --holdout %zu needs at least %zu\n",
-				o->history, q->name, q->nweeks, K,
+				o->source, q->name, q->nweeks, K,
 				K + FORECAST_MIN_WEEKS);
 			return 2;
 		}
@@ -288,14 +357,14 @@ static int compute(const struct opts *o, const struct history *h,
 		}
 		else if (!h->has_aht) {
 			fprintf(stderr, CMD ": %s has no aht_s column; give "
-				"--aht\n", o->history);
+				"--aht\n", o->source);
 			return 2;
 		}
 		else if (forecast_aht_profile(q->calls, q->aht, P, q->nweeks,
 					      r->aht)) {
 			fprintf(stderr, CMD ": %s: queue %s has no calls to "
 				"take a handle time from; give --aht\n",
-				o->history, q->name);
+				o->source, q->name);
 			return 2;
 		}
 	}
@@ -340,8 +409,9 @@ static void print_table(FILE *f, const struct opts *o,
 	char a[CIVIL_TEXT_MAX], b[CIVIL_TEXT_MAX];
 
 	civil_format_date(h->end, a, sizeof(a));
-	fprintf(f, "history: %s, %zu rows, %zu queue%s, interval %u s, "
-		"ends before %s\n", o->history, h->rows, h->nqueues,
+	fprintf(f, "history: %s, %zu %s, %zu queue%s, interval %u s, "
+		"ends before %s\n", o->source, h->rows,
+		o->store ? "calls" : "rows", h->nqueues,
 		h->nqueues == 1 ? "" : "s", h->interval_s, a);
 	fprintf(f, "backtest: last %ld week%s held out; MAPE over intervals "
 		"with >= 1 call; * = method used\n\n", o->holdout,
@@ -551,6 +621,179 @@ static int write_svg(const struct opts *o, const struct history *h,
 	return err;
 }
 
+/* ---------------------------------------------------------------------
+ * History from the store's call records
+ * ------------------------------------------------------------------- */
+
+#define MAX_QUEUE_NAMES 1024  /* distinct queue ids kept while reading  */
+
+/* What the call-record reader gathers. */
+struct cdr_calls {
+	const struct opts *o;
+	const struct center *center; /* stored center (wrap-up), or NULL */
+	struct history_call *calls;
+	size_t n, cap;
+	char *names[MAX_QUEUE_NAMES]; /* queue ids, owned: calls point here */
+	size_t n_names;
+	int err;
+};
+
+/* Sets the process's zone to the sites' wall clock. Only names found
+ * under the system's zone database are taken: glibc would silently read
+ * an unknown name as UTC. */
+static int zone_set(const char *zone)
+{
+	const char *dir = getenv("TZDIR");
+	char path[512];
+
+	if (strcmp(zone, "UTC")) {
+		if (!*zone || *zone == '/' || strstr(zone, "..") ||
+		    (size_t)snprintf(path, sizeof(path), "%s/%s",
+				     dir ? dir : "/usr/share/zoneinfo",
+				     zone) >= sizeof(path) ||
+		    access(path, R_OK)) {
+			fprintf(stderr, CMD ": unknown time zone '%s' (not in "
+				"the zone database; package tzdata)\n", zone);
+			return EINVAL;
+		}
+	}
+	if (setenv("TZ", zone, 1))
+		return errno;
+	tzset();
+	return 0;
+}
+
+/* The sites' wall-clock time of an instant (ms since the epoch). */
+static int64_t civil_of(int64_t epoch_ms)
+{
+	time_t t = (time_t)(epoch_ms / 1000);
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	return civil_days(tm.tm_year + 1900, (unsigned)tm.tm_mon + 1,
+			  (unsigned)tm.tm_mday) * 86400 +
+		tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
+}
+
+static const char *queue_name(struct cdr_calls *cc, const char *id)
+{
+	for (size_t i = 0; i < cc->n_names; i++)
+		if (!strcmp(cc->names[i], id))
+			return cc->names[i];
+	if (cc->n_names == MAX_QUEUE_NAMES)
+		return NULL;
+	cc->names[cc->n_names] = strdup(id);
+	return cc->names[cc->n_names] ? cc->names[cc->n_names++] : NULL;
+}
+
+static double wrapup_s(const struct center *c, const char *queue)
+{
+	for (size_t i = 0; c && i < c->n_queues; i++)
+		if (!strcmp(c->queues[i].id, queue))
+			return c->queues[i].acd.wrapup_ms / 1000.0;
+	return 0;
+}
+
+static bool cdr_call(const struct store_cdr *cdr, void *arg)
+{
+	struct cdr_calls *cc = arg;
+	struct history_call *call;
+	int64_t t;
+
+	if (!cdr->enter_ms || !cdr->queue ||
+	    (cdr->outcome != STORE_OUTCOME_ANSWERED &&
+	     cdr->outcome != STORE_OUTCOME_ABANDONED &&
+	     cdr->outcome != STORE_OUTCOME_EXITED))
+		return true;
+	t = civil_of(cdr->enter_ms);
+	if ((cc->o->since != INT64_MIN && t < cc->o->since) ||
+	    t >= cc->o->until)
+		return true;
+	if (cc->n == cc->cap) {
+		size_t ncap = cc->cap ? cc->cap * 2 : 4096;
+		struct history_call *nc = realloc(cc->calls,
+						  ncap * sizeof(*nc));
+
+		if (!nc) {
+			cc->err = ENOMEM;
+			return false;
+		}
+		cc->calls = nc;
+		cc->cap = ncap;
+	}
+	call = &cc->calls[cc->n];
+	call->t = t;
+	call->queue = queue_name(cc, cdr->queue);
+	if (!call->queue) {
+		fprintf(stderr, CMD ": %s: more than %d queues\n",
+			cc->o->source, MAX_QUEUE_NAMES);
+		cc->err = E2BIG;
+		return false;
+	}
+	call->handle_s = 0;
+	if (cdr->outcome == STORE_OUTCOME_ANSWERED)
+		call->handle_s = fmin(86400, cdr->talk_ms / 1000.0 +
+				      wrapup_s(cc->center, cdr->queue));
+	cc->n++;
+	return true;
+}
+
+/* Reads the history from the store's call records. Returns 0, 2 (bad
+ * input, said on stderr) or 1. */
+static int store_history(struct opts *o, struct history **hp)
+{
+	struct store_opts so = {.must_exist = true};
+	struct store_cdr_filter f = {.tenant = o->tenant};
+	struct cdr_calls cc = {.o = o};
+	struct store *st = NULL;
+	struct center *c = NULL;
+	char msg[256];
+	int rc = 1, err;
+
+	err = store_open_opts(&st, store_data_dir(o->store), &so, msg,
+			      sizeof(msg));
+	if (err) {
+		fprintf(stderr, CMD ": --store %s: %s\n", o->store, msg);
+		return err == ENOMEM ? 1 : 2;
+	}
+	if (!store_center_load(st, &c))
+		cc.center = c;
+	if (zone_set(o->zone ? o->zone :
+		     c && c->timezone ? c->timezone : "UTC")) {
+		rc = 2;
+		goto out;
+	}
+	if (o->until == INT64_MIN)
+		o->until = history_week_start(civil_of((int64_t)time(NULL) *
+							1000));
+	err = store_cdrs_read(st, &f, cdr_call, &cc);
+	if (err || cc.err) {
+		if (!cc.err)
+			fprintf(stderr, CMD ": %s: %s\n", o->source,
+				store_errmsg(st));
+		rc = cc.err == E2BIG ? 2 : 1;
+		goto out;
+	}
+	if (!cc.n) {
+		fprintf(stderr, CMD ": %s: no finished queue calls in the "
+			"weeks asked for\n", o->source);
+		rc = 2;
+		goto out;
+	}
+	err = history_from_calls(cc.calls, cc.n, (unsigned)o->interval, hp,
+				 msg, sizeof(msg));
+	if (err && err != ENOMEM)
+		fprintf(stderr, CMD ": %s: %s\n", o->source, msg);
+	rc = !err ? 0 : err == ENOMEM ? 1 : 2;
+ out:
+	for (size_t i = 0; i < cc.n_names; i++)
+		free(cc.names[i]);
+	free(cc.calls);
+	mem_deref(c);
+	store_close(st);
+	return rc;
+}
+
 static int forecast_cmd(int argc, char **argv)
 {
 	struct opts o;
@@ -564,6 +807,12 @@ static int forecast_cmd(int argc, char **argv)
 		return 0;
 	if (err)
 		return 2;
+	if (o.store) {
+		rc = store_history(&o, &h);
+		if (rc)
+			return rc;
+		goto loaded;
+	}
 	err = csv_open_file(&c, o.history, NULL);
 	if (!err)
 		err = history_load(c, (unsigned)o.interval, &h);
@@ -576,6 +825,7 @@ static int forecast_cmd(int argc, char **argv)
 		return err == ENOMEM ? 1 : 2;
 	}
 	csv_free(c);
+ loaded:
 	res = calloc(h->nqueues, sizeof(*res));
 	rc = res ? compute(&o, h, res) : 1;
 	if (rc)

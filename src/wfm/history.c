@@ -1,5 +1,6 @@
-/* history.c — builds per-queue weekly call series from a history CSV. */
+/* history.c — builds per-queue weekly call series from a history CSV or from calls. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "util/civil.h"
@@ -52,6 +53,27 @@ static bool valid_name(const char *s)
 	return true;
 }
 
+/* Index of the queue named name in h, adding it (week of t as its start)
+ * if new; -1 when HISTORY_MAX_QUEUES are taken. */
+static int queue_index(struct history *h, const char *name, int64_t t)
+{
+	size_t qi;
+
+	for (qi = 0; qi < h->nqueues; qi++)
+		if (!strcmp(h->q[qi].name, name))
+			break;
+	if (qi == h->nqueues) {
+		if (h->nqueues == HISTORY_MAX_QUEUES)
+			return -1;
+		memcpy(h->q[qi].name, name, strlen(name) + 1);
+		h->q[qi].start = history_week_start(t);
+		h->nqueues++;
+	}
+	if (history_week_start(t) < h->q[qi].start)
+		h->q[qi].start = history_week_start(t);
+	return (int)qi;
+}
+
 /* Reads and checks one row into r, adding its queue to h if new. */
 static int read_row(struct csv *c, struct history *h, const size_t col[4],
 		    struct row *r)
@@ -59,8 +81,7 @@ static int read_row(struct csv *c, struct history *h, const size_t col[4],
 	const char *name;
 	int64_t t;
 	double calls, aht = 0;
-	size_t qi;
-	int err;
+	int qi, err;
 
 	err = csv_time(c, col[0], &t);
 	if (err)
@@ -86,20 +107,10 @@ static int read_row(struct csv *c, struct history *h, const size_t col[4],
 				return err;
 		}
 	}
-	for (qi = 0; qi < h->nqueues; qi++) {
-		if (!strcmp(h->q[qi].name, name))
-			break;
-	}
-	if (qi == h->nqueues) {
-		if (h->nqueues == HISTORY_MAX_QUEUES)
-			return csv_fail(c, col[1], E2BIG, "more than %d "
-					"queues", HISTORY_MAX_QUEUES);
-		memcpy(h->q[qi].name, name, strlen(name) + 1);
-		h->q[qi].start = history_week_start(t);
-		h->nqueues++;
-	}
-	if (history_week_start(t) < h->q[qi].start)
-		h->q[qi].start = history_week_start(t);
+	qi = queue_index(h, name, t);
+	if (qi < 0)
+		return csv_fail(c, col[1], E2BIG, "more than %d queues",
+				HISTORY_MAX_QUEUES);
 	r->t = t;
 	r->calls = calls;
 	r->aht = aht;
@@ -234,6 +245,134 @@ int history_load(struct csv *c, unsigned interval_s, struct history **hp)
 	err = build(c, h, rows, nrows, col);
  out:
 	free(rows);
+	if (err)
+		history_free(h);
+	else
+		*hp = h;
+	return err;
+}
+
+/* Sums the calls and handle times into h's slots, then turns handle time
+ * sums into means of the answered calls (see history_from_calls). */
+static int count_calls(struct history *h, const struct history_call *calls,
+		       size_t n)
+{
+	unsigned **answered;
+	int err = 0;
+
+	answered = calloc(h->nqueues, sizeof(*answered));
+	if (!answered)
+		return ENOMEM;
+	for (size_t i = 0; i < h->nqueues; i++) {
+		struct history_queue *q = &h->q[i];
+		size_t slots = q->nweeks * h->period;
+
+		q->calls = calloc(slots, sizeof(*q->calls));
+		q->aht = calloc(slots, sizeof(*q->aht));
+		answered[i] = calloc(slots, sizeof(**answered));
+		if (!q->calls || !q->aht || !answered[i]) {
+			err = ENOMEM;
+			goto out;
+		}
+	}
+	for (size_t k = 0; k < n; k++) {
+		/* every queue is known by now: this only looks it up */
+		int qi = queue_index(h, calls[k].queue, calls[k].t);
+		struct history_queue *q = &h->q[qi];
+		size_t slot = (size_t)((calls[k].t - q->start) /
+				       h->interval_s);
+
+		q->calls[slot] += 1;
+		if (calls[k].handle_s > 0) {
+			q->aht[slot] += calls[k].handle_s;
+			answered[qi][slot]++;
+		}
+	}
+	for (size_t i = 0; i < h->nqueues; i++) {
+		struct history_queue *q = &h->q[i];
+		size_t slots = q->nweeks * h->period;
+		double sum = 0, count = 0;
+
+		for (size_t s = 0; s < slots; s++) {
+			sum += q->aht[s];
+			count += answered[i][s];
+			if (answered[i][s])
+				q->aht[s] /= answered[i][s];
+		}
+		/* calls but none answered: the queue's mean handle time */
+		for (size_t s = 0; s < slots && count > 0; s++)
+			if (q->calls[s] > 0 && !answered[i][s])
+				q->aht[s] = sum / count;
+	}
+ out:
+	for (size_t i = 0; i < h->nqueues; i++)
+		free(answered[i]);
+	free(answered);
+	return err;
+}
+
+int history_from_calls(const struct history_call *calls, size_t n,
+		       unsigned interval_s, struct history **hp,
+		       char *errmsg, size_t errsz)
+{
+	struct history *h;
+	int64_t last = INT64_MIN;
+	size_t total = 0;
+	int err = 0;
+
+	if (!calls || !n || !hp || !errmsg || !errsz || interval_s < 60 ||
+	    86400 % interval_s)
+		return EINVAL;
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return ENOMEM;
+	h->q = calloc(HISTORY_MAX_QUEUES, sizeof(*h->q));
+	if (!h->q) {
+		free(h);
+		return ENOMEM;
+	}
+	h->interval_s = interval_s;
+	h->period = (size_t)WEEK_S / interval_s;
+	h->has_aht = true;
+	h->rows = n;
+	for (size_t k = 0; k < n && !err; k++) {
+		if (!calls[k].queue || !valid_name(calls[k].queue)) {
+			snprintf(errmsg, errsz, "queue '%s': a name must be 1 "
+				 "to 64 of A-Z a-z 0-9 _ . : @ -",
+				 calls[k].queue ? calls[k].queue : "");
+			err = EINVAL;
+		}
+		else if (!(calls[k].handle_s >= 0) ||
+			 calls[k].handle_s > 86400) {
+			snprintf(errmsg, errsz, "queue %s: a handle time of "
+				 "%g s is outside [0, 86400]",
+				 calls[k].queue, calls[k].handle_s);
+			err = EINVAL;
+		}
+		else if (queue_index(h, calls[k].queue, calls[k].t) < 0) {
+			snprintf(errmsg, errsz, "more than %d queues",
+				 HISTORY_MAX_QUEUES);
+			err = E2BIG;
+		}
+		else if (calls[k].t > last)
+			last = calls[k].t;
+	}
+	if (!err) {
+		h->end = history_week_start(last) + WEEK_S;
+		for (size_t i = 0; i < h->nqueues; i++) {
+			h->q[i].nweeks = (size_t)((h->end - h->q[i].start) /
+						  WEEK_S);
+			total += h->q[i].nweeks * h->period;
+		}
+		if (total > HISTORY_MAX_SLOTS) {
+			snprintf(errmsg, errsz, "history too long: more than "
+				 "%u intervals over all queues",
+				 HISTORY_MAX_SLOTS);
+			err = E2BIG;
+		}
+	}
+	if (!err)
+		err = count_calls(h, calls, n);
 	if (err)
 		history_free(h);
 	else

@@ -1,4 +1,4 @@
-/* history.h — per-queue call history in whole weeks, from a CSV reader. */
+/* history.h — per-queue call history in whole weeks, from a CSV or calls. */
 #ifndef PLATEAU_HISTORY_H
 #define PLATEAU_HISTORY_H
 
@@ -42,6 +42,25 @@ struct history {
  * HISTORY_MAX_SLOTS slots. On error returns EINVAL (E2BIG for limits,
  * ENOMEM) with the message in csv_error(c), and *hp is untouched. */
 int history_load(struct csv *c, unsigned interval_s, struct history **hp);
+
+/* One call offered to a queue, for history_from_calls(). */
+struct history_call {
+	int64_t t;            /* civil time it entered the queue, s      */
+	const char *queue;    /* queue name, 1..64 of [A-Za-z0-9_.:@-]   */
+	double handle_s;      /* handle time if answered (> 0), else 0   */
+};
+
+/* Counts n calls (n >= 1) into intervals of interval_s seconds, per
+ * queue: calls[slot] is the number of calls that entered in the slot,
+ * aht[slot] the mean handle time of those answered; where calls entered
+ * but none was answered, the mean over all the queue's answered calls
+ * (0 where there were no calls, or the queue had no answered call).
+ * Checks queue names and the limits of history_load(). On error returns
+ * EINVAL or E2BIG with a one-line reason in errmsg (errsz bytes), ENOMEM;
+ * *hp is untouched. */
+int history_from_calls(const struct history_call *calls, size_t n,
+		       unsigned interval_s, struct history **hp,
+		       char *errmsg, size_t errsz);
 
 void history_free(struct history *h);
 

@@ -1,5 +1,8 @@
 /* test_history.c — history CSV to per-queue weekly series, and faults. */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "util/csv.h"
 #include "wfm/history.h"
 #include "test.h"
@@ -131,10 +134,79 @@ static int test_week_start(void)
 	return 0;
 }
 
+/* Calls into slots: counts, mean handle of answered calls, the queue's
+ * mean where none was answered, weeks from each queue's first Monday. */
+static int test_from_calls(void)
+{
+	/* 1796601600 = Monday 2026-12-07 00:00 civil; +36000 = 10:00. */
+	const int64_t mon = 1796601600, wed = mon + 2 * 86400;
+	const struct history_call calls[] = {
+		{mon + 36000, "fr", 100},        /* 10:00 */
+		{mon + 36000 + 1799, "fr", 300}, /* 10:29:59, same slot */
+		{mon + 36000 + 1800, "fr", 0},   /* 10:30, abandoned only */
+		{wed + 7 * 86400 + 60, "de", 50},/* next week, Wed 00:01 */
+	};
+	struct history *h = NULL;
+	char msg[160];
+	int err = history_from_calls(calls, 4, 1800, &h, msg, sizeof(msg));
+	const struct history_queue *fr, *de;
+
+	if (err)
+		TEST_FAIL("%s", msg);
+	fr = &h->q[0];
+	de = &h->q[1];
+	TEST_ASSERT(h->nqueues == 2 && h->has_aht && h->rows == 4);
+	TEST_ASSERT(h->end == mon + 14 * 86400);
+	TEST_ASSERT(!strcmp(fr->name, "fr") && fr->start == mon &&
+		    fr->nweeks == 2);
+	TEST_ASSERT(!strcmp(de->name, "de") && de->start == mon + 7 * 86400 &&
+		    de->nweeks == 1);
+	TEST_ASSERT(fr->calls[20] == 2 && fr->aht[20] == 200);
+	/* abandoned only: the mean of fr's answered calls, (100+300)/2 */
+	TEST_ASSERT(fr->calls[21] == 1 && fr->aht[21] == 200);
+	TEST_ASSERT(fr->calls[19] == 0 && fr->aht[19] == 0);
+	TEST_ASSERT(de->calls[2 * 48] == 1 && de->aht[2 * 48] == 50);
+	history_free(h);
+	return 0;
+}
+
+static int test_from_calls_faults(void)
+{
+	struct history_call bad_name[] = {{0, "fr", 10}, {0, "f r", 10}};
+	struct history_call bad_handle[] = {{0, "fr", -1}};
+	struct history_call *many = calloc(HISTORY_MAX_QUEUES + 1,
+					    sizeof(*many));
+	char names[HISTORY_MAX_QUEUES + 1][8];
+	struct history *h = NULL;
+	char msg[160] = "";
+	int err;
+
+	TEST_ASSERT(many);
+	err = history_from_calls(bad_name, 2, 1800, &h, msg, sizeof(msg));
+	TEST_ASSERT(err == EINVAL && !h && strstr(msg, "'f r'"));
+	err = history_from_calls(bad_handle, 1, 1800, &h, msg, sizeof(msg));
+	TEST_ASSERT(err == EINVAL && !h && strstr(msg, "handle time"));
+	err = history_from_calls(bad_handle, 0, 1800, &h, msg, sizeof(msg));
+	TEST_ASSERT(err == EINVAL && !h);
+	err = history_from_calls(bad_name, 1, 1700, &h, msg, sizeof(msg));
+	TEST_ASSERT(err == EINVAL && !h);
+	for (size_t i = 0; i <= HISTORY_MAX_QUEUES; i++) {
+		snprintf(names[i], sizeof(names[i]), "q%zu", i);
+		many[i].queue = names[i];
+	}
+	err = history_from_calls(many, HISTORY_MAX_QUEUES + 1, 1800, &h, msg,
+				 sizeof(msg));
+	free(many);
+	TEST_ASSERT(err == E2BIG && !h && strstr(msg, "queues"));
+	return 0;
+}
+
 const struct test tests_history[] = {
 	{"layout", test_layout},
 	{"faults", test_faults},
 	{"too_many_queues", test_too_many_queues},
 	{"week_start", test_week_start},
+	{"from_calls", test_from_calls},
+	{"from_calls_faults", test_from_calls_faults},
 	{NULL, NULL}
 };
