@@ -251,8 +251,12 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		if (err)
 			return err;
 	}
-	if (!o->history == !o->store) {
-		fprintf(stderr, CMD ": give one of --history and --store\n");
+	if (!o->history && !o->store) {
+		fprintf(stderr, CMD ": --history is required (or --store)\n");
+		return EINVAL;
+	}
+	if (o->history && o->store) {
+		fprintf(stderr, CMD ": give --history or --store, not both\n");
 		return EINVAL;
 	}
 	if (!o->store && (o->tenant || o->zone || o->since != INT64_MIN ||
