@@ -42,6 +42,15 @@ static acd_ms_t fixed_now(void *arg)
 	return 1000;
 }
 
+/* Live configuration changes (the operator key may make them): the new
+ * center replaces the old one, which no call can still use here. */
+static void center_set(void *arg, struct center *c)
+{
+	(void)arg;
+	mem_deref(center);
+	center = c;
+}
+
 static void setup(void)
 {
 	static const struct center_opts opts = {1};
@@ -74,6 +83,7 @@ static void setup(void)
 	deps.center = center;
 	deps.now = fixed_now;
 	deps.wall = fixed_now;
+	deps.center_set = center_set;
 	err |= api_alloc(&api, NULL, &deps);
 	if (err)
 		abort();

@@ -233,6 +233,17 @@ int acd_member_add(struct acd *acd, const char *queue, const char *agent,
 /* Removes a membership; an offer or call in progress is not affected. */
 int acd_member_remove(struct acd *acd, const char *queue, const char *agent);
 
+/* Live configuration (live.c). A queue's plain settings: priority,
+ * service level, ring timeout, wrap-up, max wait, max length, empty
+ * rules, max no-answers and announcements, taken from conf (matched by
+ * conf->id; its skills, sites, widening, strategy and tenant are
+ * ignored). They apply from the next arrival, offer, wrap-up or timer;
+ * calls already waiting keep their priority and started timers. */
+int acd_queue_settings_set(struct acd *acd, const struct acd_queue_conf *conf);
+/* An agent's skills and tenant, while logged out (EPERM otherwise, or
+ * when a membership would cross tenants). */
+int acd_agent_profile_set(struct acd *acd, const struct acd_agent_conf *conf);
+
 /* ---------------------------------------------------------------------
  * Inputs
  * ------------------------------------------------------------------- */

@@ -35,6 +35,7 @@ static const char *reason(uint16_t s)
 {
 	switch (s) {
 	case 200: return "OK";
+	case 201: return "Created";
 	case 304: return "Not Modified";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";

@@ -9,6 +9,11 @@
  * into the engine. It never blocks the loop: replies are written whole,
  * event-stream clients that fall behind are dropped.
  *
+ * Live configuration: /api/v1/config/SECTION[/ID] (admins) edits the
+ * center as a whole document, checks it like a file, saves it in the
+ * store, applies the difference to the engine and hands the new center
+ * to deps.center_set (docs/api.md).
+ *
  * Wiring: the owner of the engine forwards every engine event to
  * api_acd_event() (same signature as acd_event_h), outside any acd_* call
  * made by the api itself is fine since the api only reads then.
@@ -60,6 +65,14 @@ struct api_deps {
 	void (*after_input)(void *arg); /* called after the api fed the
 				      engine an input (re-arm its timer), or
 				      NULL                                  */
+	void (*center_set)(void *arg, struct center *c);
+				   /* a live configuration change made c
+				      the center (saved in the store and
+				      applied to the engine already): the
+				      receiver takes the reference, points
+				      its readers (sipd) at it and keeps the
+				      old center alive while calls use it.
+				      NULL: configuration is read-only     */
 };
 
 /* Listens on laddr (port 0 = any; see api_laddr). laddr NULL: no socket,

@@ -87,6 +87,7 @@ struct api {
 	uint64_t sse_dropped;      /* slow event-stream clients dropped     */
 	uint64_t events_in;        /* engine events seen                    */
 	struct api_pop pop[API_POP_SLOTS]; /* callers of live calls (desk.c) */
+	uint64_t config_changes;   /* live configuration changes applied    */
 };
 
 /* A parsed request. */
@@ -122,6 +123,11 @@ void api_route(struct api *api, struct api_req *req, struct api_reply *r);
 int api_error(struct api_reply *r, uint16_t status, const char *code,
 	      const char *fmt, ...);
 int api_json_str(struct re_printf *pf, void *arg);
+
+/* config.c: /api/v1/config/SECTION[/ID] (id NULL for the section) */
+void api_config_route(struct api *api, struct api_req *req,
+		      struct api_reply *r, const char *section,
+		      const char *id);
 
 /* auth.c */
 struct api_user *api_auth(struct api *api, const struct http_msg *msg,

@@ -931,7 +931,8 @@ static bool split(const struct pl *path, char seg[SEG_MAX][ID_MAX + 1],
 			if (!((ch >= 'a' && ch <= 'z') ||
 			      (ch >= 'A' && ch <= 'Z') ||
 			      (ch >= '0' && ch <= '9') || ch == '-' ||
-			      ch == '_' || ch == '.'))
+			      ch == '_' || ch == '.' || ch == '@' ||
+			      (ch == '+' && k == i)))
 				return false;
 		}
 		memcpy(seg[n], path->p + i, j - i);
@@ -1031,6 +1032,10 @@ void api_route(struct api *api, struct api_req *req, struct api_reply *r)
 	}
 	if ((n == 3 || n == 4) && !strcmp(what, "desk")) {
 		api_desk(api, req, r, n == 4 ? seg[3] : NULL);
+		return;
+	}
+	if ((n == 4 || n == 5) && !strcmp(what, "config")) {
+		api_config_route(api, req, r, seg[3], n == 5 ? seg[4] : NULL);
 		return;
 	}
 	if (n == 5 && !strcmp(what, "agents")) {

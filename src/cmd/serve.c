@@ -19,7 +19,7 @@
 #define SERVE_MAX_FDS 65536     /* descriptors polled at most            */
 
 static const char serve_usage[] =
-"usage: plateau serve --data DIR --config FILE [options]\n"
+"usage: plateau serve --data DIR [--config FILE] [options]\n"
 "\n"
 "Runs the contact center: SIP registrar and calls (B2BUA), the routing\n"
 "engine, media (hold music, announcements, relay, recording) and the\n"
@@ -30,8 +30,9 @@ static const char serve_usage[] =
 "options:\n"
 "  --data DIR          data directory: DIR/plateau.db, DIR/recordings/\n"
 "                      (created if missing)                 [required]\n"
-"  --config FILE       center configuration (JSON, docs/config.md)\n"
-"                                                           [required]\n"
+"  --config FILE       center configuration (JSON, docs/config.md),\n"
+"                      saved in the store at start; without it, the\n"
+"                      store's (kept up to date by live changes)\n"
 "  --sip ADDR:PORT     SIP address, UDP and TCP        [127.0.0.1:5060]\n"
 "                      (port 0: any free port, see the listening line)\n"
 "  --no-tcp            UDP only\n"
@@ -187,8 +188,6 @@ static int parse_opts(int argc, char **argv, struct serve_opts *o)
 		return bad("unexpected argument", argv[optind]);
 	if (!o->data)
 		return bad("--data is required", "");
-	if (!o->config)
-		return bad("--config is required", "");
 	return 0;
 }
 
@@ -197,6 +196,50 @@ static int parse_opts(int argc, char **argv, struct serve_opts *o)
  * ------------------------------------------------------------------- */
 
 static struct sipd *the_sipd;    /* for the signal handler              */
+
+/* The centers: the current one and those replaced by live changes,
+ * kept while calls that began under them may still read them. */
+struct retired {
+	struct le le;              /* in centers.old                        */
+	struct center *c;          /* a replaced center (owned)             */
+};
+
+static struct {
+	struct center *cur;        /* the center in force (owned)           */
+	struct list old;           /* struct retired, oldest first          */
+	struct sipd *sipd;         /* told of each new center               */
+} centers;
+
+static void retired_destructor(void *arg)
+{
+	struct retired *r = arg;
+
+	list_unlink(&r->le);
+	mem_deref(r->c);
+}
+
+/* A live change made c the center (the api hands its reference over).
+ * Earlier replaced centers are freed once no call is active; the one
+ * just replaced waits for the next change. */
+static void center_set(void *arg, struct center *c)
+{
+	struct retired *r = mem_zalloc(sizeof(*r), retired_destructor);
+	struct sipd_stats ss;
+
+	(void)arg;
+	sipd_stats_get(centers.sipd, &ss);
+	if (ss.calls_active == 0)
+		list_flush(&centers.old);
+	if (r) {
+		r->c = centers.cur;
+		list_append(&centers.old, &r->le, r);
+	}
+	/* without memory to note it, the old center is kept for good */
+	centers.cur = c;
+	sipd_center_set(centers.sipd, c);
+	sipd_log("event=config-changed retired=%u",
+		 list_count(&centers.old));
+}
 static int signals_seen;         /* SIGTERM/SIGINT received             */
 
 static void drained(void *arg)
@@ -276,6 +319,7 @@ static int http_start(struct api **apip, const struct serve_opts *o,
 	deps.store = st;
 	deps.arg = s;
 	deps.after_input = api_rearm;
+	deps.center_set = center_set;
 	err = api_alloc(apip, &o->http, &deps);
 	if (err) {
 		re_fprintf(stderr, "plateau serve: --http %J: %s\n", &o->http,
@@ -325,10 +369,12 @@ static int serve_run(int argc, char **argv)
 	if (rc)
 		return rc;
 
-	err = center_load(o.config, &ctr, err_txt, sizeof(err_txt));
-	if (err) {
-		fprintf(stderr, "plateau serve: %s\n", err_txt);
-		return 1;
+	if (o.config) {
+		err = center_load(o.config, &ctr, err_txt, sizeof(err_txt));
+		if (err) {
+			fprintf(stderr, "plateau serve: %s\n", err_txt);
+			return 1;
+		}
 	}
 	if (mkdir(o.data, 0750) && errno != EEXIST) {
 		fprintf(stderr, "plateau serve: cannot create %s: %s\n",
@@ -347,11 +393,32 @@ static int serve_run(int argc, char **argv)
 	raise_fd_limit();
 	rc = 1;
 
-	err = store_open(&st, o.data, err_txt, sizeof(err_txt));
+	{
+		struct store_opts so;
+
+		memset(&so, 0, sizeof(so));
+		so.must_exist = !o.config;
+		err = store_open_opts(&st, o.data, &so, err_txt,
+				      sizeof(err_txt));
+	}
 	if (err) {
-		fprintf(stderr, "plateau serve: store: %s\n", err_txt);
+		fprintf(stderr, "plateau serve: store: %s%s\n", err_txt,
+			err == ENOENT ? " (give --config FILE)" : "");
 		goto out;
 	}
+	/* The store keeps the configuration in force: the file's at start,
+	 * then every live change (docs/serve.md). */
+	if (ctr)
+		err = store_center_save(st, ctr);
+	else
+		err = store_center_load(st, &ctr);
+	if (err) {
+		fprintf(stderr, "plateau serve: %s%s\n", store_errmsg(st),
+			err == ENOENT ? "; give --config FILE" : "");
+		goto out;
+	}
+	centers.cur = ctr;
+	list_init(&centers.old);
 	maddr = o.sip;
 	if (sa_is_any(&maddr))
 		sa_set_str(&maddr, "127.0.0.1", 0);
@@ -381,6 +448,7 @@ static int serve_run(int argc, char **argv)
 		fprintf(stderr, "plateau serve: %s\n", err_txt);
 		goto out;
 	}
+	centers.sipd = s;
 	if (o.has_http && http_start(&api, &o, s, ctr, st))
 		goto out;
 	link.api = api;
@@ -390,6 +458,7 @@ static int serve_run(int argc, char **argv)
 		 "center=\"%s\"", &laddr, o.tcp ? "yes" : "no", o.rtp_min,
 		 o.rtp_max, o.data, store_path(st),
 		 ctr->name ? ctr->name : "");
+	sipd_log("event=config source=%s", o.config ? o.config : "store");
 
 	the_sipd = s;
 	err = re_main(signal_handler);
@@ -402,6 +471,11 @@ out:
 	s = mem_deref(s);
 	m = mem_deref(m);
 	st = store_close(st);
+	list_flush(&centers.old);
+	if (centers.cur)
+		ctr = centers.cur;
+	centers.cur = NULL;
+	centers.sipd = NULL;
 	ctr = mem_deref(ctr);
 	if (!rc)
 		sipd_log("event=stopped");

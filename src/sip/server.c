@@ -391,6 +391,14 @@ static void ivr_prompts_make(struct sipd *s)
 	}
 }
 
+void sipd_center_set(struct sipd *s, const struct center *c)
+{
+	if (!s || !c)
+		return;
+	s->conf.center = c;
+	ivr_prompts_make(s);
+}
+
 static void sipd_destructor(void *arg)
 {
 	struct sipd *s = arg;

@@ -69,6 +69,13 @@ void sipd_acd_rearm(struct sipd *s);
 int sipd_call_parties(struct sipd *s, uint64_t acd_call,
 		      const char **callerp, const char **didp);
 
+/* Replaces the center the server reads (positions, DIDs, IVR menus,
+ * queues' media settings) by c, after a live change the caller already
+ * applied to the engine. The old center must stay alive while calls that
+ * began under it go on. New IVR prompts are synthesised here (blocks
+ * while espeak-ng runs, once per new text). */
+void sipd_center_set(struct sipd *s, const struct center *c);
+
 /* The SIP stack (for tests that send from the server's own stack). */
 struct sip *sipd_sip(const struct sipd *s);
 
