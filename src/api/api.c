@@ -447,6 +447,7 @@ static void api_destructor(void *arg)
 	list_flush(&api->conns);
 	list_flush(&api->sessions);
 	list_flush(&api->users);
+	list_flush(&api->today);
 	for (size_t i = 0; i < API_WINDOW; i++) {
 		mem_deref(api->win[i].tenant);
 		mem_deref(api->win[i].agent);

@@ -73,6 +73,13 @@ struct api_deps {
 				      its readers (sipd) at it and keeps the
 				      old center alive while calls use it.
 				      NULL: configuration is read-only     */
+	bool local_time;           /* the process's time zone (TZ) is the
+				      center's: "today" starts at local
+				      midnight; false = UTC midnight       */
+	void (*metrics_h)(struct mbuf *mb, void *arg);
+				   /* appends the owner's own Prometheus
+				      lines to /metrics (SIP counters), or
+				      NULL                                  */
 };
 
 /* Listens on laddr (port 0 = any; see api_laddr). laddr NULL: no socket,

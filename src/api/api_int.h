@@ -46,6 +46,15 @@ struct api_ev {
 	char *json;                /* the data: line                        */
 };
 
+/* Today's counts of one queue (since local midnight). */
+struct api_day_counts {
+	uint64_t offered;          /* calls that entered                    */
+	uint64_t answered;         /* connected                             */
+	uint64_t answered_in_sl;   /* connected within the SL threshold     */
+	uint64_t abandoned;        /* hung up waiting                       */
+	uint64_t exited;           /* left unanswered (timeout, full, key)  */
+};
+
 /* One HTTP connection. */
 struct api_conn {
 	struct le le;
@@ -88,6 +97,9 @@ struct api {
 	uint64_t events_in;        /* engine events seen                    */
 	struct api_pop pop[API_POP_SLOTS]; /* callers of live calls (desk.c) */
 	uint64_t config_changes;   /* live configuration changes applied    */
+	struct list today;         /* struct api_today, per queue           */
+	acd_ms_t day_start;        /* local midnight of today, wall ms      */
+	acd_ms_t day_next;         /* the next local midnight, wall ms      */
 };
 
 /* A parsed request. */
@@ -128,6 +140,20 @@ int api_json_str(struct re_printf *pf, void *arg);
 void api_config_route(struct api *api, struct api_req *req,
 		      struct api_reply *r, const char *section,
 		      const char *id);
+
+void api_config_agent_queues(struct api *api, struct api_req *req,
+			     struct api_reply *r, const char *agent);
+
+/* floor.c */
+void api_floor(struct api *api, struct api_req *req, struct api_reply *r);
+void api_recording(struct api *api, struct api_req *req,
+		   struct api_reply *r, const char *call_id);
+
+/* today.c */
+void api_today_event(struct api *api, const struct acd_event *ev);
+void api_today_get(struct api *api, const char *queue,
+		   struct api_day_counts *n);
+int api_today_sl(const struct api_day_counts *n);
 
 /* auth.c */
 struct api_user *api_auth(struct api *api, const struct http_msg *msg,

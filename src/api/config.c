@@ -558,6 +558,16 @@ static void config_change(struct api *api, struct api_req *req,
 			goto out;
 		}
 	}
+	if (op == OP_CREATE && req->user->tenant && s->tenant_field) {
+		const struct odict_entry *t = odict_lookup(body, "tenant");
+
+		if (t && (t->type != ODICT_STRING ||
+			  strcmp(t->u.str, req->user->tenant))) {
+			api_error(r, 403, "forbidden", "tenant: only your "
+				  "tenant's %s", s->name);
+			goto out;
+		}
+	}
 	if (op == OP_CREATE) {
 		const char *bid = elem_str(body, s->key);
 
@@ -755,4 +765,45 @@ void api_config_route(struct api *api, struct api_req *req,
 	else
 		api_error(r, 405, "method_not_allowed", id ?
 			  "use GET, PUT, PATCH or DELETE" : "use GET or POST");
+}
+
+/* POST /api/v1/agents/ID/queues {"queues": [...]}: a supervisor (or admin)
+ * of the agent's tenant moves it between queues; the same path as an
+ * admin's change of the agent's memberships (saved, applied live). */
+void api_config_agent_queues(struct api *api, struct api_req *req,
+			     struct api_reply *r, const char *agent)
+{
+	const struct center_agent *a = center_agent_find(api->deps.center,
+							 agent);
+	struct odict *body = NULL;
+	struct le *le;
+
+	if (req->user->role < API_ROLE_SUPERVISOR) {
+		api_error(r, 403, "forbidden", "supervisors and admins move "
+			  "agents");
+		return;
+	}
+	if (!a || !api_may_see(req->user, a->tenant)) {
+		api_error(r, 404, "not_found", "no agent '%s'", agent);
+		return;
+	}
+	if (api_body_parse(r, req, &body))
+		return;
+	LIST_FOREACH(&body->lst, le) {
+		const struct odict_entry *e = le->data;
+
+		if (strcmp(e->key, "queues")) {
+			api_error(r, 400, "bad_field", "%s: unknown; give "
+				  "\"queues\" only", e->key);
+			mem_deref(body);
+			return;
+		}
+	}
+	if (!odict_lookup(body, "queues")) {
+		api_error(r, 400, "missing_field", "queues: required");
+		mem_deref(body);
+		return;
+	}
+	mem_deref(body);
+	config_change(api, req, r, section_find("agents"), agent, OP_MERGE);
 }

@@ -89,6 +89,7 @@ void api_acd_event(const struct acd_event *ev, void *arg)
 	if (!api || !ev)
 		return;
 	api->events_in++;
+	api_today_event(api, ev);
 	if (re_sdprintf(&json, "%H", ev_json_h, (void *)ev) ||
 	    (ev->tenant && str_dup(&tenant, ev->tenant)) ||
 	    (ev->agent && str_dup(&agent, ev->agent))) {

@@ -283,6 +283,9 @@ static void get_sites(struct api *api, struct api_req *req,
 	OUT("]}\n");
 }
 
+static void today_json(struct api *api, struct api_reply *r,
+		       const struct center_queue *q);
+
 static void queue_json(struct api *api, struct api_reply *r,
 		       const struct center_queue *q)
 {
@@ -302,7 +305,9 @@ static void queue_json(struct api *api, struct api_reply *r,
 	    (long long)q->acd.wrapup_ms, (long long)q->acd.max_wait_ms,
 	    q->acd.max_len, center_lang_name(q->language));
 	if (acd_queue_stats(api->deps.acd, q->id, &st)) {
-		OUT(",\"live\":null}");
+		OUT(",\"live\":null");
+		today_json(api, r, q);
+		OUT("}");
 		return;
 	}
 	done = st.answered + st.abandoned + st.exited;
@@ -327,7 +332,33 @@ static void queue_json(struct api *api, struct api_reply *r,
 		OUT("%s\"%s\":%u", s ? "," : "",
 		    acd_agent_state_name((enum acd_agent_state)s),
 		    st.agents[s]);
-	OUT("}}}");
+	OUT("}}");
+	today_json(api, r, q);
+	OUT("}");
+}
+
+/* ,"today":{…}: since local midnight in the center's time zone. */
+static void today_json(struct api *api, struct api_reply *r,
+		       const struct center_queue *q)
+{
+	struct api_day_counts n;
+	int sl;
+
+	api_today_get(api, q->id, &n);
+	sl = api_today_sl(&n);
+	OUT(",\"today\":{\"offered\":%llu,\"answered\":%llu,"
+	    "\"answered_in_sl\":%llu,\"abandoned\":%llu,\"exited\":%llu,",
+	    (unsigned long long)n.offered, (unsigned long long)n.answered,
+	    (unsigned long long)n.answered_in_sl,
+	    (unsigned long long)n.abandoned, (unsigned long long)n.exited);
+	if (sl < 0)
+		OUT("\"service_level_pct\":null,");
+	else
+		OUT("\"service_level_pct\":%d.%d,", sl / 10, sl % 10);
+	OUT("\"target_pct\":%u,\"meets_target\":%s}",
+	    (unsigned)(q->acd.sl_target * 100 + 0.5),
+	    sl < 0 ? "null" : sl >= (int)(q->acd.sl_target * 1000 + 0.5) ?
+	    "true" : "false");
 }
 
 static void get_queues(struct api *api, struct api_req *req,
@@ -846,6 +877,60 @@ static void metrics(struct api *api, struct api_reply *r)
 	for (int s = 0; s < ACD_AGENT_STATE_COUNT; s++)
 		OUT("plateau_agents{state=\"%s\"} %u\n",
 		    acd_agent_state_name((enum acd_agent_state)s), agents[s]);
+	OUT("# HELP plateau_queue_agents Member agents of a queue by state.\n"
+	    "# TYPE plateau_queue_agents gauge\n");
+	for (size_t i = 0; i < c->n_queues; i++) {
+		struct acd_queue_stats st;
+
+		if (acd_queue_stats(api->deps.acd, c->queues[i].id, &st))
+			continue;
+		for (int s = 0; s < ACD_AGENT_STATE_COUNT; s++)
+			OUT("plateau_queue_agents{queue=\"%s\",state=\"%s\"} "
+			    "%u\n", c->queues[i].id,
+			    acd_agent_state_name((enum acd_agent_state)s),
+			    st.agents[s]);
+	}
+	OUT("# HELP plateau_queue_today_calls Calls since local midnight by "
+	    "outcome.\n"
+	    "# TYPE plateau_queue_today_calls gauge\n");
+	for (size_t i = 0; i < c->n_queues; i++) {
+		struct api_day_counts n;
+		const char *q = c->queues[i].id;
+
+		api_today_get(api, q, &n);
+		OUT("plateau_queue_today_calls{queue=\"%s\",outcome=\"offered\"}"
+		    " %llu\n", q, (unsigned long long)n.offered);
+		OUT("plateau_queue_today_calls{queue=\"%s\",outcome="
+		    "\"answered\"} %llu\n", q, (unsigned long long)n.answered);
+		OUT("plateau_queue_today_calls{queue=\"%s\",outcome="
+		    "\"answered_in_sl\"} %llu\n", q,
+		    (unsigned long long)n.answered_in_sl);
+		OUT("plateau_queue_today_calls{queue=\"%s\",outcome="
+		    "\"abandoned\"} %llu\n", q,
+		    (unsigned long long)n.abandoned);
+		OUT("plateau_queue_today_calls{queue=\"%s\",outcome=\"exited\"}"
+		    " %llu\n", q, (unsigned long long)n.exited);
+	}
+	OUT("# HELP plateau_queue_today_service_level Share of today's "
+	    "finished calls answered within the threshold.\n"
+	    "# TYPE plateau_queue_today_service_level gauge\n");
+	for (size_t i = 0; i < c->n_queues; i++) {
+		struct api_day_counts n;
+		int sl;
+
+		api_today_get(api, c->queues[i].id, &n);
+		sl = api_today_sl(&n);
+		if (sl >= 0)
+			OUT("plateau_queue_today_service_level{queue=\"%s\"} "
+			    "%d.%03d\n", c->queues[i].id, sl / 1000,
+			    sl % 1000);
+	}
+	OUT("# HELP plateau_config_changes_total Live configuration changes."
+	    "\n# TYPE plateau_config_changes_total counter\n"
+	    "plateau_config_changes_total %llu\n",
+	    (unsigned long long)api->config_changes);
+	if (api->deps.metrics_h)
+		api->deps.metrics_h(r->body, api->deps.arg);
 	OUT("# HELP plateau_event_loop_lag_ms Delay of the api's 1 s timer.\n"
 	    "# TYPE plateau_event_loop_lag_ms gauge\n"
 	    "plateau_event_loop_lag_ms %lld\n", (long long)api->lag_ms);
@@ -1038,6 +1123,18 @@ void api_route(struct api *api, struct api_req *req, struct api_reply *r)
 		api_config_route(api, req, r, seg[3], n == 5 ? seg[4] : NULL);
 		return;
 	}
+	if (n == 5 && !strcmp(what, "agents") && !strcmp(seg[4], "queues")) {
+		if (!post)
+			goto not_allowed_post;
+		api_config_agent_queues(api, req, r, seg[3]);
+		return;
+	}
+	if (n == 5 && !strcmp(what, "calls") && !strcmp(seg[4], "recording")) {
+		if (!get)
+			goto not_allowed_get;
+		api_recording(api, req, r, seg[3]);
+		return;
+	}
 	if (n == 5 && !strcmp(what, "agents")) {
 		if (!post)
 			goto not_allowed_post;
@@ -1052,6 +1149,14 @@ void api_route(struct api *api, struct api_req *req, struct api_reply *r)
 		get_tenants(api, req, r);
 	else if (n == 3 && !strcmp(what, "sites"))
 		get_sites(api, req, r);
+	else if (n == 3 && !strcmp(what, "floor")) {
+		if (!sup) {
+			api_error(r, 403, "forbidden",
+				  "supervisors and admins only");
+			return;
+		}
+		api_floor(api, req, r);
+	}
 	else if (!strcmp(what, "queues"))
 		get_queues(api, req, r, n == 4 ? seg[3] : NULL);
 	else if (!strcmp(what, "agents"))

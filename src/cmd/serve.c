@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <re.h>
 #include "cmd/cmd.h"
 #include "config/center.h"
@@ -303,6 +304,36 @@ static void api_rearm(void *arg)
 	sipd_acd_rearm(arg);
 }
 
+/* The SIP side's counters for /metrics (arg: the sipd). */
+static void sip_metrics(struct mbuf *mb, void *arg)
+{
+	struct sipd_stats st;
+
+	sipd_stats_get(arg, &st);
+	(void)mbuf_printf(mb,
+		"# HELP plateau_sip_requests_total SIP requests by outcome.\n"
+		"# TYPE plateau_sip_requests_total counter\n"
+		"plateau_sip_requests_total{what=\"register_ok\"} %llu\n"
+		"plateau_sip_requests_total{what=\"auth_failure\"} %llu\n"
+		"plateau_sip_requests_total{what=\"invite_call\"} %llu\n"
+		"plateau_sip_requests_total{what=\"guard_refused\"} %llu\n"
+		"# HELP plateau_sip_calls_done_total Calls ended.\n"
+		"# TYPE plateau_sip_calls_done_total counter\n"
+		"plateau_sip_calls_done_total %llu\n"
+		"# HELP plateau_sip_calls_active Calls alive.\n"
+		"# TYPE plateau_sip_calls_active gauge\n"
+		"plateau_sip_calls_active %u\n"
+		"# HELP plateau_sip_registered Phones registered.\n"
+		"# TYPE plateau_sip_registered gauge\n"
+		"plateau_sip_registered %u\n",
+		(unsigned long long)st.registers,
+		(unsigned long long)st.auth_failures,
+		(unsigned long long)st.invites,
+		(unsigned long long)st.rx_refused,
+		(unsigned long long)st.calls_done, st.calls_active,
+		st.registered);
+}
+
 /* Starts the HTTP api on --http with the center's users. Prints the
  * reason and returns non-zero on failure. */
 static int http_start(struct api **apip, const struct serve_opts *o,
@@ -320,6 +351,12 @@ static int http_start(struct api **apip, const struct serve_opts *o,
 	deps.arg = s;
 	deps.after_input = api_rearm;
 	deps.center_set = center_set;
+	deps.metrics_h = sip_metrics;
+	/* "today" in the center's time zone: the process runs in it */
+	if (ctr->timezone && !setenv("TZ", ctr->timezone, 1)) {
+		tzset();
+		deps.local_time = true;
+	}
 	err = api_alloc(apip, &o->http, &deps);
 	if (err) {
 		re_fprintf(stderr, "plateau serve: --http %J: %s\n", &o->http,

@@ -174,6 +174,28 @@ check "the other tenant lists no calls" sh -c \
 check "/metrics for the operator: q1 entered 1, answered 1" sh -c \
 	"curl -s -m 5 -H 'Authorization: Bearer $OP' '$B/metrics' |
 	 grep -q 'plateau_queue_calls_total{queue=\"q1\",outcome=\"answered\"} 1'"
+check "/metrics: SIP counters and today's service level of q1" sh -c \
+	"curl -s -m 5 -H 'Authorization: Bearer $OP' '$B/metrics' >'$WORK/m' &&
+	 grep -q '^plateau_sip_requests_total{what=\"invite_call\"} 1$' '$WORK/m' &&
+	 grep -q '^plateau_sip_registered 1$' '$WORK/m' &&
+	 grep -q '^plateau_queue_today_service_level{queue=\"q1\"} 1.000$' '$WORK/m' &&
+	 grep -q '^plateau_event_loop_lag_ms [0-9]' '$WORK/m'"
+check "today in q1: 1 offered, 1 answered within the SL, 100 %" sh -c \
+	"curl -s -m 5 -H 'Authorization: Bearer $SUP' '$B/api/v1/queues/q1' |
+	 grep -q '\"today\":{\"offered\":1,\"answered\":1,\"answered_in_sl\":1,\"abandoned\":0,\"exited\":0,\"service_level_pct\":100.0,'"
+check "floor: t1 answered 1 today, a1 in wrap-up or ready at casa" sh -c \
+	"curl -s -m 5 -H 'Authorization: Bearer $SUP' '$B/api/v1/floor' >'$WORK/f' &&
+	 grep -q '\"id\":\"t1\",\"waiting\":0,' '$WORK/f' &&
+	 grep -q '\"answered\":1,' '$WORK/f' && ! grep -q '\"t2\"' '$WORK/f' &&
+	 grep -Eq '\"id\":\"casa\".*\"(ready|wrap-up)\":1' '$WORK/f'"
+check "floor refused to an agent -> 403" sh -c \
+	"curl -s -m 5 -o /dev/null -w '%{http_code}' \
+	 -H 'Authorization: Bearer $A1' '$B/api/v1/floor' | grep -qx 403"
+check "recording of an unrecorded call -> 404" sh -c \
+	"id=\$(sqlite3 '$SDATA/plateau.db' 'SELECT call_id FROM cdrs LIMIT 1');
+	 curl -s -m 5 -o /dev/null -w '%{http_code}' \
+	 -H 'Authorization: Bearer $SUP' \"$B/api/v1/calls/\$id/recording\" |
+	 grep -qx 404"
 check "/metrics refused to a tenant supervisor -> 403" sh -c \
 	"curl -s -m 5 -o /dev/null -w '%{http_code}' \
 	 -H 'Authorization: Bearer $SUP' '$B/metrics' | grep -qx 403"
