@@ -98,30 +98,30 @@ check "patch q1 -> 200 with the new settings" sh -c \
 req GET /api/v1/queues/q1 "$SUP1"
 check "live queue state shows ring_timeout 9 s" has '"ring_timeout_ms":9000'
 req POST /api/v1/config/queues "$ADM1" \
-	'{"id":"q3","name":"Nouvelle file","wrapup_s":2,"announce_s":0}'
-check "tenant admin creates q3 (tenant filled in) -> 201" sh -c \
+	'{"id":"q9","name":"Nouvelle file","wrapup_s":2,"announce_s":0}'
+check "tenant admin creates q9 (tenant filled in) -> 201" sh -c \
 	"[ '$ST' = 201 ] && grep -q '\"tenant\":\"t1\"' '$WORK/body'"
 req POST /api/v1/config/dids "$ADM1" \
-	'{"number":"+212500000009","queue":"q3"}'
-check "DID +212500000009 to q3 -> 201" status 201
+	'{"number":"+212500000009","queue":"q9"}'
+check "DID +212500000009 to q9 -> 201" status 201
 req POST /api/v1/config/agents "$ADM1" \
-	'{"id":"a3","skills":"lang:fr=4","queues":["q3"]}'
-check "agent a3 in q3 -> 201" status 201
-req GET /api/v1/agents/a3 "$SUP1"
-check "the engine knows a3 (live state)" has '"live":{"state":"logged-out"'
-req GET /api/v1/queues/q3 "$SUP1"
-check "the engine knows q3 (live state)" has '"live":{"waiting":0'
+	'{"id":"a9","skills":"lang:fr=4","queues":["q9"]}'
+check "agent a9 in q9 -> 201" status 201
+req GET /api/v1/agents/a9 "$SUP1"
+check "the engine knows a9 (live state)" has '"live":{"state":"logged-out"'
+req GET /api/v1/queues/q9 "$SUP1"
+check "the engine knows q9 (live state)" has '"live":{"waiting":0'
 check "a call to the new DID lands in the new queue (sipp)" \
 	sipp_run c9 caller.xml -s +212500000009 -d 1000 -m 1
-check "server routed it to q3" wait_log "event=invite .*queue=q3"
-check "abandoned in q3 (no agent)" \
-	wait_log "event=call-end .*outcome=abandoned by=caller queue=q3"
-req DELETE /api/v1/config/queues/q3 "$ADM1"
-check "delete q3 while a DID routes to it -> 409 naming the reference" \
+check "server routed it to q9" wait_log "event=invite .*queue=q9"
+check "abandoned in q9 (no agent)" \
+	wait_log "event=call-end .*outcome=abandoned by=caller queue=q9"
+req DELETE /api/v1/config/queues/q9 "$ADM1"
+check "delete q9 while a DID routes to it -> 409 naming the reference" \
 	sh -c "[ '$ST' = 409 ] && grep -q 'no queue' '$WORK/body'"
 req DELETE /api/v1/config/dids/+212500000009 "$ADM1"
 check "delete the DID -> 200" status 200
-req PATCH /api/v1/config/agents/a3 "$ADM1" '{"skills":"lang:fr=5 lang:ar=3"}'
+req PATCH /api/v1/config/agents/a9 "$ADM1" '{"skills":"lang:fr=5 lang:ar=3"}'
 check "logged-out agent's skills change live" sh -c \
 	"[ '$ST' = 200 ] && grep -q 'lang:ar=3' '$WORK/body'"
 
@@ -153,10 +153,10 @@ check "restart without --config reads the store" \
 OP=$(login op op-secret-1)
 req GET /api/v1/config/queues/q1 "$OP"
 check "q1's ring timeout is still 9 s" has '"ring_timeout_s":9,'
-req GET /api/v1/config/agents/a3 "$OP"
-check "a3 and its skills are still there" has 'lang:ar=3'
-req GET /api/v1/queues/q3 "$OP"
-check "q3 is in the engine after the restart" has '"live":{'
+req GET /api/v1/config/agents/a9 "$OP"
+check "a9 and its skills are still there" has 'lang:ar=3'
+req GET /api/v1/queues/q9 "$OP"
+check "q9 is in the engine after the restart" has '"live":{'
 check "SIGTERM again" stop_serve
 
 echo "$pass passed, $fail failed"
