@@ -149,6 +149,11 @@ void api_floor(struct api *api, struct api_req *req, struct api_reply *r);
 void api_recording(struct api *api, struct api_req *req,
 		   struct api_reply *r, const char *call_id);
 
+void api_callback_add(struct api *api, struct api_req *req,
+		      struct api_reply *r, const char *agent);
+void api_callbacks_get(struct api *api, struct api_req *req,
+		       struct api_reply *r);
+
 /* today.c */
 void api_today_event(struct api *api, const struct acd_event *ev);
 void api_today_get(struct api *api, const char *queue,

@@ -1129,6 +1129,19 @@ void api_route(struct api *api, struct api_req *req, struct api_reply *r)
 		api_config_agent_queues(api, req, r, seg[3]);
 		return;
 	}
+	if (n == 5 && !strcmp(what, "agents") &&
+	    !strcmp(seg[4], "callback")) {
+		if (!post)
+			goto not_allowed_post;
+		api_callback_add(api, req, r, seg[3]);
+		return;
+	}
+	if (n == 3 && !strcmp(what, "callbacks")) {
+		if (!get)
+			goto not_allowed_get;
+		api_callbacks_get(api, req, r);
+		return;
+	}
 	if (n == 5 && !strcmp(what, "calls") && !strcmp(seg[4], "recording")) {
 		if (!get)
 			goto not_allowed_get;

@@ -202,6 +202,22 @@ const struct migration store_migrations[] = {
 	"ALTER TABLE events ADD COLUMN call_id TEXT;"
 	"CREATE INDEX events_call_id ON events(call_id);"
 },
+{
+	"callbacks scheduled by agents",
+
+	"CREATE TABLE callbacks ("
+	"  id INTEGER PRIMARY KEY,"
+	"  tenant TEXT NOT NULL,"
+	"  agent TEXT,"
+	"  queue TEXT,"
+	"  call_id TEXT,"                  /* the call it follows */
+	"  number TEXT NOT NULL,"
+	"  due_ms INTEGER NOT NULL,"       /* wall clock, ms since epoch */
+	"  notes TEXT,"
+	"  created_ms INTEGER NOT NULL,"
+	"  created_by TEXT);"
+	"CREATE INDEX callbacks_tenant_due ON callbacks(tenant, due_ms);"
+},
 };
 
 const size_t store_n_migrations =

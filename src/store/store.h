@@ -246,6 +246,36 @@ int store_center_save(struct store *st, const struct center *c);
  * configuration was ever saved. */
 int store_center_load(struct store *st, struct center **cp);
 
+/* ---------------------------------------------------------------------
+ * Callbacks: calls an agent promised to make (written at once, in the
+ * caller's thread; a few per agent per day)
+ * ------------------------------------------------------------------- */
+
+struct store_callback {
+	int64_t id;                /* row id (read back), rising            */
+	const char *tenant;        /* whose customer (required)             */
+	const char *agent;         /* who will call, or NULL                */
+	const char *queue;         /* for which queue, or NULL              */
+	const char *call_id;       /* the call it follows, or NULL          */
+	const char *number;        /* number to call (required)             */
+	int64_t due_ms;            /* when, wall ms since the epoch (> 0)   */
+	const char *notes;         /* free text, or NULL                    */
+	int64_t created_ms;        /* when it was scheduled, wall ms        */
+	const char *created_by;    /* the user who scheduled it, or NULL    */
+};
+
+/* Saves a callback; *idp (may be NULL) gets its id. */
+int store_callback_add(struct store *st, const struct store_callback *cb,
+		       int64_t *idp);
+
+typedef bool (store_callback_h)(const struct store_callback *cb, void *arg);
+
+/* Callbacks of tenant (NULL = all) and agent (NULL = all) by due time,
+ * at most limit (0 = no limit). */
+int store_callbacks_read(struct store *st, const char *tenant,
+			 const char *agent, size_t limit,
+			 store_callback_h *h, void *arg);
+
 const char *store_outcome_name(enum store_outcome o);   /* "answered" */
 const char *store_hangup_name(enum store_hangup h);     /* "caller"   */
 

@@ -196,6 +196,21 @@ check "recording of an unrecorded call -> 404" sh -c \
 	 curl -s -m 5 -o /dev/null -w '%{http_code}' \
 	 -H 'Authorization: Bearer $SUP' \"$B/api/v1/calls/\$id/recording\" |
 	 grep -qx 404"
+DUE=$(( $(date +%s) * 1000 + 7200000 ))
+post /api/v1/agents/a1/callback "$A1" \
+	"{\"number\":\"+212600000042\",\"due_ms\":$DUE,\"notes\":\"apres 18h\"}" >/dev/null
+check "agent schedules a callback on its last call -> 201" sh -c \
+	"[ \"\$(cat '$WORK/st')\" = 201 ] && grep -q '\"call_id\":\"[^\"]' '$WORK/body'"
+post /api/v1/agents/a1/callback "$A1" '{"number":"+2126","due_ms":5}' >/dev/null
+check "callback due in the past -> 400 naming due_ms" sh -c \
+	"[ \"\$(cat '$WORK/st')\" = 400 ] && grep -q 'due_ms' '$WORK/body'"
+check "callback saved in the store" sh -c \
+	"[ \"\$(sqlite3 '$SDATA/plateau.db' 'SELECT number FROM callbacks')\" = +212600000042 ]"
+check "supervisor lists the tenant's callbacks; the other tenant none" sh -c \
+	"curl -s -m 5 -H 'Authorization: Bearer $SUP' '$B/api/v1/callbacks' |
+	 grep -q '\"number\":\"+212600000042\"' &&
+	 curl -s -m 5 -H 'Authorization: Bearer $T2' '$B/api/v1/callbacks' |
+	 grep -qx '{\"callbacks\":\[\]}'"
 check "/metrics refused to a tenant supervisor -> 403" sh -c \
 	"curl -s -m 5 -o /dev/null -w '%{http_code}' \
 	 -H 'Authorization: Bearer $SUP' '$B/metrics' | grep -qx 403"
