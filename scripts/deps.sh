@@ -24,7 +24,9 @@ npm_deps() {
 	lock=tests/web/package-lock.json
 	mod=tests/web/node_modules/playwright-core/package.json
 	want=$(sed -n '/"node_modules\/playwright-core"/,/}/s/.*"version": "\(.*\)".*/\1/p' "$lock")
-	have=$(sed -n 's/^  "version": "\(.*\)".*/\1/p' "$mod" 2>/dev/null)
+	# not installed yet on a fresh clone: no file, no version (set -e)
+	have=$(sed -n 's/^  "version": "\(.*\)".*/\1/p' "$mod" 2>/dev/null ||
+		true)
 	if [ -n "$want" ] && [ "$want" = "$have" ]; then
 		echo "deps: npm packages present (playwright-core $have)"
 		return 0
