@@ -71,8 +71,9 @@ int api_error(struct api_reply *r, uint16_t status, const char *code,
  * ------------------------------------------------------------------- */
 
 /* libre's decoder turns integers past INT64_MAX into INT64_MIN and huge
- * exponents into 0: refuse any number that is not a small plain integer
- * before decoding. Returns false on such a number. */
+ * exponents into 0: refuse any number that is not a plain decimal (at
+ * most 15 digits before the point and 15 after it, no exponent) before
+ * decoding. Returns false on such a number. */
 static bool numbers_sane(const uint8_t *p, size_t n)
 {
 	bool in_str = false;
@@ -97,6 +98,15 @@ static bool numbers_sane(const uint8_t *p, size_t n)
 			}
 			if (d == 0 || d > 15)
 				return false;
+			if (j < n && p[j] == '.') {
+				size_t f = 0;
+
+				for (j++; j < n && p[j] >= '0' && p[j] <= '9';
+				     j++)
+					f++;
+				if (f == 0 || f > 15)
+					return false;
+			}
 			if (j < n && (p[j] == '.' || p[j] == 'e' ||
 				      p[j] == 'E'))
 				return false;
@@ -122,8 +132,9 @@ int api_body_parse(struct api_reply *r, const struct api_req *req,
 				 "body: a JSON object is required"), EINVAL;
 	if (!numbers_sane(req->body, req->body_len))
 		return api_error(r, 400, "bad_json",
-				 "body: numbers must be integers of at most "
-				 "15 digits"), EINVAL;
+				 "body: numbers must be plain decimals of at "
+				 "most 15 digits before and after the point, "
+				 "no exponent"), EINVAL;
 	if (json_decode_odict(&od, 16, (const char *)req->body,
 			      req->body_len, 8))
 		return api_error(r, 400, "bad_json",

@@ -97,6 +97,12 @@ check "patch q1 -> 200 with the new settings" sh -c \
 	"[ '$ST' = 200 ] && grep -q '\"ring_timeout_s\":9,' '$WORK/body'"
 req GET /api/v1/queues/q1 "$SUP1"
 check "live queue state shows ring_timeout 9 s" has '"ring_timeout_ms":9000'
+req PATCH /api/v1/config/queues/q1 "$ADM1" \
+	'{"service_level":{"target":0.9,"time_s":15}}'
+check "patch a decimal service-level target -> 200" status 200
+req GET /api/v1/config/queues/q1 "$ADM1"
+check "q1's target reads back as 0.9 within 15 s" sh -c \
+	"grep -q '\"service_level\":{\"target\":0.900*,\"time_s\":15}' '$WORK/body'"
 req POST /api/v1/config/queues "$ADM1" \
 	'{"id":"q9","name":"Nouvelle file","wrapup_s":2,"announce_s":0}'
 check "tenant admin creates q9 (tenant filled in) -> 201" sh -c \
