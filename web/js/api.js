@@ -55,6 +55,9 @@ export class Client {
 	}
 
 	async call(method, path, body, auth = true) {
+		// a 401 ends the session only if it is still the one that
+		// sent the request (not one signed in since)
+		const sent = this.session;
 		const init = {method, headers: this.headers(auth)};
 		if (body !== undefined) {
 			init.headers['Content-Type'] = 'application/json';
@@ -72,7 +75,8 @@ export class Client {
 		}
 		if (!res.ok) {
 			const err = data && data.error ? data.error : {};
-			if (res.status === 401 && auth) {
+			if (res.status === 401 && auth &&
+			    this.session === sent) {
 				this.forget();
 				if (this.onexpired)
 					this.onexpired();
@@ -102,6 +106,7 @@ export class Client {
 		const run = async () => {
 			while (!stopped && this.session) {
 				ctrl = new AbortController();
+				const sent = this.session;
 				const h = this.headers(true);
 				if (last !== null)
 					h['Last-Event-ID'] = String(last);
@@ -110,9 +115,11 @@ export class Client {
 						headers: h, signal: ctrl.signal,
 						cache: 'no-store'});
 					if (res.status === 401) {
-						this.forget();
-						if (this.onexpired)
-							this.onexpired();
+						if (this.session === sent) {
+							this.forget();
+							if (this.onexpired)
+								this.onexpired();
+						}
 						break;
 					}
 					if (!res.ok || !res.body)

@@ -145,9 +145,17 @@ function paintChart() {
 	draw($('#chart'), b, target);
 }
 
+// Each sign-in and sign-out starts a new session generation: an answer
+// that arrives for an older one (a read started before the user changed)
+// is dropped, so one tenant's floor never paints over another's.
+wall.gen = 0;
+
 async function readLive() {
+	const gen = wall.gen;
 	const [q, a] = await Promise.all([api.get('/api/v1/queues'),
 		api.get('/api/v1/agents')]);
+	if (gen !== wall.gen)
+		return;
 	wall.queues = q.queues;
 	wall.agents = a.agents;
 	wall.at = performance.now();
@@ -158,7 +166,10 @@ async function readLive() {
 }
 
 async function readCalls() {
+	const gen = wall.gen;
 	const c = await api.get('/api/v1/calls?limit=5000');
+	if (gen !== wall.gen)
+		return;
 	wall.calls = c.calls;
 	paintChart();
 }
@@ -176,16 +187,21 @@ function onEvent(ev) {
 }
 
 async function boot() {
+	const gen = ++wall.gen;
 	try {
 		if (api.session.role === 'agent') {
 			api.forget();
 			throw {code: 'not_supervisor'};
 		}
 		const s = await api.get('/api/v1/sites');
+		if (gen !== wall.gen)
+			return;
 		wall.sites = s.sites;
 		view('board');
 		await readLive();
 		await readCalls();
+		if (gen !== wall.gen)
+			return;
 		if (wall.stream)
 			wall.stream.close();
 		wall.stream = api.stream(onEvent, st => {
@@ -194,6 +210,8 @@ async function boot() {
 				liveSoon();
 		});
 	} catch (e) {
+		if (gen !== wall.gen)
+			return;
 		view('login');
 		say('#login-msg', e);
 	}
@@ -211,6 +229,8 @@ $('#login-form').addEventListener('submit', async ev => {
 	}
 });
 $('#signout').addEventListener('click', async () => {
+	wall.gen++;
+	wall.queues = [];
 	if (wall.stream)
 		wall.stream.close();
 	await api.logout();
