@@ -2,40 +2,21 @@
 # api.sh — the HTTP API against build/bin/api_server on loopback: roles and
 # tenants on every route, malformed input, limits, the event stream and
 # /metrics. Prints "N passed, N failed" last.
+. "$(dirname "$0")/check_lib.sh"
 cd "$(dirname "$0")/../.."
-bin=build/bin/api_server
 tmp=$(mktemp -d)
-pass=0
-fail=0
-srv=
+API_PID=
 sse=
 cleanup() {
 	[ -n "$sse" ] && kill "$sse" 2>/dev/null
-	[ -n "$srv" ] && kill "$srv" 2>/dev/null && wait "$srv" 2>/dev/null
+	[ -n "$API_PID" ] && kill "$API_PID" 2>/dev/null &&
+		wait "$API_PID" 2>/dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
 
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-ko() { fail=$((fail + 1)); echo "FAIL $1${2:+: $2}"; }
-check() { # name, condition (command)
-	local name=$1; shift
-	if "$@"; then ok "$name"; else ko "$name"; fi
-}
-
-"$bin" examples/demo.json "$tmp" 127.0.0.1:0 >"$tmp/out" 2>"$tmp/err" &
-srv=$!
-for _ in $(seq 50); do
-	grep -q '^listening' "$tmp/out" && break
-	sleep 0.1
-done
-port=$(sed -n 's/^listening 127.0.0.1:\([0-9]*\)$/\1/p' "$tmp/out")
-if [ -z "$port" ]; then
-	cat "$tmp/err"
-	echo "0 passed, 1 failed"
-	exit 1
-fi
-B=http://127.0.0.1:$port
+api_server_start "$tmp"
+B=http://127.0.0.1:$API_PORT
 
 # req METHOD PATH TOKEN [BODY]: status in $st, body in $tmp/body.
 req() {
@@ -176,7 +157,7 @@ check "nothing changed: a.benali still ready" body_has '"state":"ready"'
 
 # Raw socket cases: long first line, Connection: close, HTTP/1.0.
 raw() { # bytes (printf format) -> reply on stdout; exits when closed
-	python3 - "$port" "$1" <<'PY'
+	python3 - "$API_PORT" "$1" <<'PY'
 import socket, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=3)
 s.sendall(sys.argv[2].encode().decode("unicode_escape").encode("latin-1"))
@@ -282,8 +263,7 @@ for _ in 1 2 3 4 5; do
 done
 req POST /api/v1/login "" '{"user":"hx-sup","password":"hx-pass-2"}'
 check "6th login after 5 failures -> 429" is_error 429
-kill -0 "$srv" 2>/dev/null
+kill -0 "$API_PID" 2>/dev/null
 check "server still running" test $? = 0
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

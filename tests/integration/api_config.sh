@@ -24,15 +24,6 @@ c["users"] = [u("op", "admin", None, sys.argv[3]),
 json.dump(c, open(sys.argv[2], "w"), indent=1)
 PY
 
-http_port() {
-	for _ in $(seq 1 50); do
-		HPORT=$(grep -o 'event=http-listening http=127.0.0.1:[0-9]*' \
-			"$SLOG" | tail -1 | sed 's/.*://')
-		[ -n "$HPORT" ] && break
-		sleep 0.1
-	done
-	B=http://127.0.0.1:$HPORT
-}
 start_serve cfg --http 127.0.0.1:0 || exit 1
 http_port
 
@@ -165,5 +156,4 @@ req GET /api/v1/queues/q9 "$OP"
 check "q9 is in the engine after the restart" has '"live":{'
 check "SIGTERM again" stop_serve
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

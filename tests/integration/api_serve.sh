@@ -49,15 +49,7 @@ check "a clear password in the center is refused, naming the field" \
 	sh -c "[ $? -eq 1 ] && grep -q 'users\[0\].password' '$WORK/clear.out'"
 
 start_serve api --http 127.0.0.1:0 || exit 1
-HPORT=""
-for _ in $(seq 1 50); do
-	HPORT=$(grep -o 'event=http-listening http=127.0.0.1:[0-9]*' "$SLOG" |
-		head -1 | sed 's/.*://')
-	[ -n "$HPORT" ] && break
-	sleep 0.1
-done
-check "serve logs the HTTP address" [ -n "$HPORT" ]
-B=http://127.0.0.1:$HPORT
+check "serve logs the HTTP address" http_port
 
 # get PATH TOKEN -> body on stdout; status in $WORK/st
 get() {
@@ -224,5 +216,4 @@ check "SIGTERM: serve with --http drains and exits 0" stop_serve
 check "no error lines in the server log" sh -c \
 	"! grep -q 'event=[a-z-]*-error' '$SLOG'"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

@@ -2,31 +2,21 @@
 # Drives `plateau forecast` and `plateau plan` on generated files: output
 # formats, round trips, charts, and exit 2 with one line on bad input.
 # Last line: "N passed, N failed".
+. "$(dirname "$0")/check_lib.sh"
 cd "$(dirname "$0")/../.."
 P=./build/plateau
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
 
-ok() {
-	echo "ok   $1"
-	pass=$((pass + 1))
-}
-
-bad() {
-	echo "FAIL $1"
-	fail=$((fail + 1))
-}
-
-# check NAME COMMAND...: the command must succeed.
-check() {
+# check_out NAME COMMAND...: the command must succeed; its output is kept
+# in $tmp/out and $tmp/err, the first lines of stderr shown on failure.
+check_out() {
 	name=$1
 	shift
 	if "$@" >"$tmp/out" 2>"$tmp/err"; then
 		ok "$name"
 	else
-		bad "$name (exit $?): $(head -3 "$tmp/err")"
+		ko "$name (exit $?): $(head -3 "$tmp/err")"
 	fi
 }
 
@@ -42,25 +32,25 @@ usage_error() {
 	   grep -q -e "$pat" "$tmp/err" && [ ! -s "$tmp/out" ]; then
 		ok "$name"
 	else
-		bad "$name: exit $rc, stderr: $(head -2 "$tmp/err")"
+		ko "$name: exit $rc, stderr: $(head -2 "$tmp/err")"
 	fi
 }
 
 # ---- forecast ----------------------------------------------------------
 
 python3 bench/forecast_compare.py generate --start 2026-09-28 --weeks 10 \
-	--seed 7 >"$tmp/h.csv" || { echo "0 passed, 1 failed"; exit 1; }
+	--seed 7 >"$tmp/h.csv" || give_up "forecast_compare.py generate"
 
-check "forecast --help" "$P" forecast --help
-grep -q -e '--history' "$tmp/out" || bad "forecast --help names --history"
+check_out "forecast --help" "$P" forecast --help
+grep -q -e '--history' "$tmp/out" || ko "forecast --help names --history"
 
-check "forecast csv" "$P" forecast --history "$tmp/h.csv" --weeks 3 \
+check_out "forecast csv" "$P" forecast --history "$tmp/h.csv" --weeks 3 \
 	--format csv
 cp "$tmp/out" "$tmp/fc.csv"
 if [ "$(head -1 "$tmp/fc.csv")" = "interval_start,queue,calls,aht_s" ]; then
 	ok "forecast csv header is plateau staff's input"
 else
-	bad "forecast csv header: $(head -1 "$tmp/fc.csv")"
+	ko "forecast csv header: $(head -1 "$tmp/fc.csv")"
 fi
 # 10 weeks from 2026-09-28 end on 2026-12-06: the forecast starts Monday
 # 2026-12-07 08:00 and covers three weeks, Monday to Saturday.
@@ -69,16 +59,16 @@ last=$(grep fr-telecom "$tmp/fc.csv" | tail -1 | cut -d, -f1)
 if [ "$first" = "2026-12-07T08:00" ] && [ "$last" = "2026-12-26T19:30" ]; then
 	ok "forecast covers 2026-12-07 to 2026-12-26"
 else
-	bad "forecast span: $first .. $last"
+	ko "forecast span: $first .. $last"
 fi
 # fr-telecom: 5 days x 24 + 24 Saturday intervals = 144 a week.
 n=$(grep -c ',fr-telecom,' "$tmp/fc.csv")
 if [ "$n" -eq 432 ]; then ok "fr-telecom rows"
-else bad "fr-telecom rows: $n"; fi
+else ko "fr-telecom rows: $n"; fi
 # --closed: Tuesday 8 and Friday 25 December forecast at 0 calls (their
 # rows left out), the days around them untouched, a date outside the
 # forecast weeks ignored.
-check "forecast --closed" "$P" forecast --history "$tmp/h.csv" --weeks 3 \
+check_out "forecast --closed" "$P" forecast --history "$tmp/h.csv" --weeks 3 \
 	--format csv --closed 2026-12-25,2026-12-08 --closed 2027-05-01
 n=$(grep -c ',fr-telecom,' "$tmp/out")
 if [ "$n" -eq 384 ] && ! grep -q -e '^2026-12-25T' -e '^2026-12-08T' \
@@ -86,28 +76,28 @@ if [ "$n" -eq 384 ] && ! grep -q -e '^2026-12-25T' -e '^2026-12-08T' \
 	grep -q '^2026-12-09T08:00' "$tmp/out"; then
 	ok "closed days have no calls, the others are kept"
 else
-	bad "closed days: $n fr-telecom rows"
+	ko "closed days: $n fr-telecom rows"
 fi
 "$P" forecast --history "$tmp/h.csv" --weeks 3 --closed 2026-12-25 \
 	--closed 2026-12-25 >"$tmp/out" 2>&1
 grep -q '1 closed day)' "$tmp/out" && ok "table counts a closed day once" ||
-	bad "closed day in the table: $(grep '^forecast:' "$tmp/out")"
+	ko "closed day in the table: $(grep '^forecast:' "$tmp/out")"
 if awk -F, 'NR > 1 && !($3 > 0 && $4 >= 30 && $4 <= 3600) { exit 1 }' \
 	"$tmp/fc.csv"; then
 	ok "calls > 0 and plausible aht_s on every row"
 else
-	bad "calls or aht_s out of range"
+	ko "calls or aht_s out of range"
 fi
 if grep -q 'method .*backtest on last 4 weeks: MAPE' "$tmp/err"; then
 	ok "csv mode reports the backtest on stderr"
 else
-	bad "backtest summary missing: $(cat "$tmp/err")"
+	ko "backtest summary missing: $(cat "$tmp/err")"
 fi
 # The output is valid history: it loads back through the strict reader.
-check "forecast output reads back as history" "$P" forecast \
+check_out "forecast output reads back as history" "$P" forecast \
 	--history "$tmp/fc.csv" --weeks 1 --holdout 1 --format csv
 
-check "forecast json + svg" "$P" forecast --history "$tmp/h.csv" \
+check_out "forecast json + svg" "$P" forecast --history "$tmp/h.csv" \
 	--weeks 2 --format json --svg "$tmp/f.svg" --method hwm
 if python3 - "$tmp/out" "$tmp/f.svg" <<'PY'
 import json, sys, xml.etree.ElementTree as ET
@@ -131,27 +121,27 @@ PY
 then
 	ok "json fields and svg chart"
 else
-	bad "json or svg content"
+	ko "json or svg content"
 fi
 
 # Auto picks, per queue, the method with the lowest backtest WAPE.
-check "forecast table" "$P" forecast --history "$tmp/h.csv" --weeks 1
+check_out "forecast table" "$P" forecast --history "$tmp/h.csv" --weeks 1
 if awk '$3 == "*" { n++ } END { exit n == 2 ? 0 : 1 }' "$tmp/out"; then
 	ok "auto marks one method per queue"
 else
-	bad "auto marks"
+	ko "auto marks"
 fi
 
 # History without aht_s: needs --aht.
 cut -d, -f1-3 "$tmp/h.csv" >"$tmp/noaht.csv"
 usage_error "no aht_s without --aht" "has no aht_s column; give --aht" \
 	forecast --history "$tmp/noaht.csv" --weeks 1
-check "no aht_s with --aht" "$P" forecast --history "$tmp/noaht.csv" \
+check_out "no aht_s with --aht" "$P" forecast --history "$tmp/noaht.csv" \
 	--weeks 1 --aht 300 --format csv
 if awk -F, 'NR > 1 && $4 != 300 { exit 1 }' "$tmp/out"; then
 	ok "--aht used on every row"
 else
-	bad "--aht not used"
+	ko "--aht not used"
 fi
 
 usage_error "forecast --weeks 0" "--weeks must be a whole number from 1" \
@@ -184,7 +174,7 @@ head -50 "$tmp/h.csv" >"$tmp/bad.csv"
 echo "2026-12-01T09:00,fr-telecom,nan,300" >>"$tmp/bad.csv"
 usage_error "forecast nan calls" "bad.csv:51: column 3 (calls): 'nan'" \
 	forecast --history "$tmp/bad.csv" --weeks 1 --svg "$tmp/bad.svg"
-if [ -e "$tmp/bad.svg" ]; then bad "chart written on bad input"; else
+if [ -e "$tmp/bad.svg" ]; then ko "chart written on bad input"; else
 	ok "nothing written on bad input"; fi
 head -50 "$tmp/h.csv" >"$tmp/dup.csv"
 sed -n 10p "$tmp/h.csv" >>"$tmp/dup.csv"
@@ -194,19 +184,19 @@ usage_error "forecast duplicate interval" \
 
 # The forecast CSV feeds plateau staff as is.
 if "$P" staff --help >/dev/null 2>&1; then
-	check "staff --forecast reads forecast's csv" "$P" staff \
+	check_out "staff --forecast reads forecast's csv" "$P" staff \
 		--forecast "$tmp/fc.csv" --sl 0.8 --format csv
 	n=$(grep -c 'fr-telecom' "$tmp/out")
 	if [ "$n" -eq 432 ]; then ok "staff sizes every forecast interval"
-	else bad "staff rows for fr-telecom: $n"; fi
+	else ko "staff rows for fr-telecom: $n"; fi
 fi
 
 # ---- plan --------------------------------------------------------------
 
-check "plan --help" "$P" plan --help
-grep -q -e '--pass-rate' "$tmp/out" || bad "plan --help names --pass-rate"
+check_out "plan --help" "$P" plan --help
+grep -q -e '--pass-rate' "$tmp/out" || ko "plan --help names --pass-rate"
 
-check "plan table" "$P" plan --positions 400 --growth 0.20 \
+check_out "plan table" "$P" plan --positions 400 --growth 0.20 \
 	--attrition 0.04 --training-weeks 6 --pass-rate 0.7 --class-min 10 \
 	--class-max 25 --horizon-weeks 52 --start 2026-12-07
 if grep -q '^balance: pass x (hires + in_training_start) = attrition' \
@@ -215,10 +205,10 @@ if grep -q '^balance: pass x (hires + in_training_start) = attrition' \
 then
 	ok "plan table shows 52 weeks and the balance"
 else
-	bad "plan table: $(tail -3 "$tmp/out")"
+	ko "plan table: $(tail -3 "$tmp/out")"
 fi
 
-check "plan csv" "$P" plan --positions 400 --start 2026-12-07 \
+check_out "plan csv" "$P" plan --positions 400 --start 2026-12-07 \
 	--format csv
 if [ "$(head -1 "$tmp/out")" = \
      "week,week_start,need,trained,gap,attrition,hires,classes,graduates,in_training" ] &&
@@ -227,7 +217,7 @@ if [ "$(head -1 "$tmp/out")" = \
 then
 	ok "plan csv rows"
 else
-	bad "plan csv: $(head -2 "$tmp/out")"
+	ko "plan csv: $(head -2 "$tmp/out")"
 fi
 
 # The books balance, checked from the weekly rows in JSON, for the brief's
@@ -266,11 +256,11 @@ PY
 	then
 		ok "plan balances: $args"
 	else
-		bad "plan balance: $args $(head -2 "$tmp/err")"
+		ko "plan balance: $args $(head -2 "$tmp/err")"
 	fi
 done
 
-check "plan svg" "$P" plan --positions 120 --start 2026-12-07 \
+check_out "plan svg" "$P" plan --positions 120 --start 2026-12-07 \
 	--horizon-weeks 26 --svg "$tmp/p.svg"
 if python3 - "$tmp/p.svg" <<'PY'
 import sys, xml.etree.ElementTree as ET
@@ -285,7 +275,7 @@ PY
 then
 	ok "plan svg: need, trained, 26 hire bars"
 else
-	bad "plan svg content"
+	ko "plan svg content"
 fi
 
 usage_error "plan --in-training past the class" "week 9 is past the 6" \
@@ -317,8 +307,7 @@ usage_error "plan unknown option" "unknown option '--hires'" \
 usage_error "plan bad --svg leaves nothing" "--format must be" \
 	plan --positions 400 --start 2026-12-07 --svg "$tmp/no.svg" \
 	--format pdf
-if [ -e "$tmp/no.svg" ]; then bad "plan wrote a chart on bad input"
+if [ -e "$tmp/no.svg" ]; then ko "plan wrote a chart on bad input"
 else ok "plan writes nothing on bad input"; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

@@ -3,22 +3,11 @@
 # SQLite store must forecast exactly as the same history given as CSV,
 # counted in the center's time zone; bad options exit 2 and write nothing.
 # Last line: "N passed, N failed".
+. "$(dirname "$0")/check_lib.sh"
 cd "$(dirname "$0")/../.."
 P=./build/plateau
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-
-ok() {
-	echo "ok   $1"
-	pass=$((pass + 1))
-}
-
-bad() {
-	echo "FAIL $1"
-	fail=$((fail + 1))
-}
 
 # refused NAME ARGS...: exit status 2, one line on stderr, no stdout.
 refused() {
@@ -30,13 +19,13 @@ refused() {
 	   [ "$(wc -l <"$tmp/err")" -eq 1 ]; then
 		ok "$name: $(cat "$tmp/err")"
 	else
-		bad "$name (exit $rc): $(head -2 "$tmp/err") $(head -2 "$tmp/out")"
+		ko "$name (exit $rc): $(head -2 "$tmp/err") $(head -2 "$tmp/out")"
 	fi
 }
 
 data=$tmp/data
 $P import examples/demo.json --data "$data" >/dev/null 2>"$tmp/err" ||
-	{ bad "import: $(cat "$tmp/err")"; echo "$pass passed, $fail failed"; exit 1; }
+	give_up "import: $(cat "$tmp/err")"
 db=$data/plateau.db
 
 # Ten weeks from Monday 2026-08-31 00:00 in Casablanca (UTC+1 then), one
@@ -45,7 +34,7 @@ db=$data/plateau.db
 # rows that must not count: a failed call, an unfinished one, a call of
 # the week after --until, and one of the other tenant's queues.
 start_ms=$(( $(date -u -d '2026-08-30T23:00:00Z' +%s) * 1000 ))
-sqlite3 "$db" <<EOF || bad "sqlite3 insert"
+sqlite3 "$db" <<EOF || ko "sqlite3 insert"
 WITH RECURSIVE k(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM k
                         WHERE n + 1 < 20160)
 INSERT INTO cdrs (call_id, tenant, arrive_ms, enter_ms, end_ms, queue,
@@ -86,7 +75,7 @@ rows=$(($(wc -l <"$tmp/history.csv") - 1))
 if [ "$rows" -eq 6720 ] && ! grep -q ',$' "$tmp/history.csv"; then
 	ok "reference history: $rows queue intervals, each with answered calls"
 else
-	bad "reference history has $rows rows (want 6720) or empty aht"
+	ko "reference history has $rows rows (want 6720) or empty aht"
 fi
 
 run() {
@@ -97,29 +86,29 @@ run() {
 if run --history "$tmp/history.csv"; then
 	cp "$tmp/out" "$tmp/from-csv"
 else
-	bad "forecast from CSV: $(cat "$tmp/err")"
+	ko "forecast from CSV: $(cat "$tmp/err")"
 fi
 if run --store "$data" --until 2026-11-09 --tenant hexatel; then
 	if cmp -s "$tmp/out" "$tmp/from-csv"; then
 		ok "store and CSV give the same forecast ($(wc -l <"$tmp/out") lines)"
 	else
-		bad "store forecast differs from CSV: $(diff "$tmp/from-csv" "$tmp/out" | head -4)"
+		ko "store forecast differs from CSV: $(diff "$tmp/from-csv" "$tmp/out" | head -4)"
 	fi
 	$P forecast --store "$data" --until 2026-11-09 --tenant hexatel \
 		--weeks 2 --holdout 3 >"$tmp/table" 2>&1
 	if grep -q "^history: $data, 20160 calls, 2 queues" "$tmp/table"; then
 		ok "summary counts the 20160 finished queue calls"
 	else
-		bad "summary: $(head -1 "$tmp/table")"
+		ko "summary: $(head -1 "$tmp/table")"
 	fi
 else
-	bad "forecast --store: $(cat "$tmp/err")"
+	ko "forecast --store: $(cat "$tmp/err")"
 fi
 if run --store "$data" --until 2026-11-09 --tenant hexatel \
 	--since 2026-08-31 && cmp -s "$tmp/out" "$tmp/from-csv"; then
 	ok "--since on the first Monday changes nothing"
 else
-	bad "--since 2026-08-31: $(head -2 "$tmp/err")"
+	ko "--since 2026-08-31: $(head -2 "$tmp/err")"
 fi
 # Without --tenant the other tenant's queue counts: a third queue.
 if $P forecast --store "$data" --until 2026-11-09 --weeks 1 \
@@ -127,14 +116,14 @@ if $P forecast --store "$data" --until 2026-11-09 --weeks 1 \
    grep -q "^history: $data, 20161 calls, 3 queues" "$tmp/table"; then
 	ok "all tenants without --tenant"
 else
-	bad "all tenants: $(head -2 "$tmp/table")"
+	ko "all tenants: $(head -2 "$tmp/table")"
 fi
 # The zone matters: counted in UTC every call moves an hour earlier.
 if run --store "$data" --until 2026-11-09 --tenant hexatel \
 	--timezone UTC && ! cmp -s "$tmp/out" "$tmp/from-csv"; then
 	ok "--timezone UTC counts in other intervals"
 else
-	bad "--timezone UTC: same output or failure: $(head -2 "$tmp/err")"
+	ko "--timezone UTC: same output or failure: $(head -2 "$tmp/err")"
 fi
 
 refused "both sources" --history "$tmp/history.csv" --store "$data" --weeks 1
@@ -154,8 +143,7 @@ refused "too short for the backtest" --store "$data" --weeks 1 \
 if [ ! -e "$tmp/none" ]; then
 	ok "a missing store is not created"
 else
-	bad "forecast created $tmp/none"
+	ko "forecast created $tmp/none"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

@@ -5,9 +5,8 @@
 # the echoed packets and payloads, the digits seen on both legs, and the
 # stereo recording. Runs once with the same codec on both legs and once
 # with PCMU on leg B (transcoding both ways).
+. "$(dirname "$0")/check_lib.sh"
 cd "$(dirname "$0")/../.."
-pass=0
-fail=0
 work=$(mktemp -d /tmp/plateau-media-relay.XXXXXX)
 sipp_pid=
 cleanup() {
@@ -16,11 +15,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() { echo "ok   $1"; pass=$((pass + 1)); }
-ko() { echo "FAIL $1"; fail=$((fail + 1)); }
-check() { # name, condition (shell test)
-	if eval "$2"; then ok "$1"; else ko "$1 ($2)"; fi
-}
 val() { # key, file: the value of key=value
 	grep -o "$1=[^ ]*" "$2" | head -1 | cut -d= -f2
 }
@@ -28,9 +22,7 @@ val() { # key, file: the value of key=value
 caps=/usr/share/sip-tester
 if [ ! -x build/bin/media_relay_main ] || ! command -v sipp >/dev/null ||
 	[ ! -f $caps/g711a.pcap ]; then
-	echo "FAIL build/bin/media_relay_main, sipp or $caps missing"
-	echo "0 passed, 1 failed"
-	exit 1
+	give_up "build/bin/media_relay_main, sipp or $caps missing"
 fi
 
 for pt in 8 0; do
@@ -51,31 +43,30 @@ for pt in 8 0; do
 	sipp_pid=
 	sed 's/^/     /' "$out"
 	audio=$(val audio "$out")
-	check "pt$pt: program ran" "[ $rc -eq 0 ]"
-	check "pt$pt: capture read" "[ ${audio:-0} -gt 100 ]"
-	check "pt$pt: every audio packet came back" \
+	check_sh "pt$pt: program ran" "[ $rc -eq 0 ]"
+	check_sh "pt$pt: capture read" "[ ${audio:-0} -gt 100 ]"
+	check_sh "pt$pt: every audio packet came back" \
 		"[ \"$(val echoed_audio "$out")\" = \"$audio\" ]"
-	check "pt$pt: every payload matched" \
+	check_sh "pt$pt: every payload matched" \
 		"[ \"$(val matched "$out")\" = \"$audio\" ]"
-	check "pt$pt: digits on leg A" "[ \"$(val digits_a "$out")\" = '12#' ]"
-	check "pt$pt: digits echoed onto leg B" \
+	check_sh "pt$pt: digits on leg A" "[ \"$(val digits_a "$out")\" = '12#' ]"
+	check_sh "pt$pt: digits echoed onto leg B" \
 		"[ \"$(val digits_b "$out")\" = '12#' ]"
-	check "pt$pt: telephone-events came back" \
+	check_sh "pt$pt: telephone-events came back" \
 		"[ $(val echoed_dtmf "$out") -gt 0 ]"
-	check "pt$pt: nothing dropped" \
+	check_sh "pt$pt: nothing dropped" \
 		"[ \"$(grep -c 'dropped=0' "$out")\" = 2 ]"
-	check "pt$pt: recording is stereo 8 kHz" \
+	check_sh "pt$pt: recording is stereo 8 kHz" \
 		"grep -q 'rec_wav channels=2 rate=8000' '$out'"
 	frames=$(val frames "$out")
 	samples=$(val rec_samples "$out")
-	check "pt$pt: recording length matches the samples" \
+	check_sh "pt$pt: recording length matches the samples" \
 		"[ \"${frames:-x}\" = \"$samples\" ]"
 	# speech is ~9 s; the run lasts longer than the capture
-	check "pt$pt: recording covers the call" \
+	check_sh "pt$pt: recording covers the call" \
 		"[ ${frames:-0} -ge $((audio * 240)) ]"
-	check "pt$pt: both channels carry sound" \
+	check_sh "pt$pt: both channels carry sound" \
 		"[ $(val rms_left "$out") -gt 100 ] && [ $(val rms_right "$out") -gt 100 ]"
 done
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

@@ -14,7 +14,7 @@
 DID_Q1=+212500000001
 DID_Q3=+212500000004   # answered, announces every 2 s, recorded
 PROBE=$ROOT/tests/integration/media_probe.py
-command -v baresip >/dev/null || { echo "baresip missing"; echo "0 passed, 1 failed"; exit 1; }
+command -v baresip >/dev/null || give_up "baresip missing"
 
 # --- the caller hears the position announcement --------------------------
 start_serve announce || exit 1
@@ -104,5 +104,4 @@ check "recording: caller (1 kHz) left, agent (400 Hz) right" \
 kill "$BPID" 2>/dev/null
 check "server stops cleanly" stop_serve
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

@@ -165,5 +165,4 @@ check "the call in progress finished normally" [ $? -eq 0 ]
 check "server exits after the drain" stop_serve
 check "drained once the last call ended" wait_log "event=drained"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

@@ -113,5 +113,4 @@ check "store: a1 logged out at the end" \
 stop_bg
 check "server stops cleanly" stop_serve
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

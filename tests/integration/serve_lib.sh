@@ -12,8 +12,7 @@ PIDS=""
 # below the kernel's ephemeral range (32768-60999), so they never collide
 # with sockets bound to port 0.
 RTP_BASE=$(python3 -c 'import random; print(random.randrange(10000, 19000, 100))')
-pass=0
-fail=0
+. "$ROOT/tests/integration/check_lib.sh"
 
 cleanup() {
 	for p in $PIDS; do
@@ -31,13 +30,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-ko() { fail=$((fail + 1)); echo "FAIL $1"; }
-check() { # name, then a command that must succeed
-	_check_name=$1
-	shift
-	if "$@"; then ok "$_check_name"; else ko "$_check_name"; fi
-}
 
 # A free UDP+TCP port on 127.0.0.1 (asked from the kernel).
 free_port() {
@@ -84,6 +76,21 @@ start_serve() {
 		cat "$SLOG"
 		return 1
 	fi
+}
+
+# http_port: waits (bounded) for the HTTP address of a server started
+# with --http in its log; sets HPORT and B (the base URL). Fails if the
+# server logs none.
+http_port() {
+	HPORT=""
+	for _ in $(seq 1 50); do
+		HPORT=$(grep -o 'event=http-listening http=127.0.0.1:[0-9]*' \
+			"$SLOG" | tail -1 | sed 's/.*://')
+		[ -n "$HPORT" ] && break
+		sleep 0.1
+	done
+	B=http://127.0.0.1:$HPORT
+	[ -n "$HPORT" ]
 }
 
 # stop_serve: SIGTERM and wait (bounded); returns its exit status.

@@ -55,5 +55,4 @@ check "SIGTERM with no calls: exits 0" stop_serve
 check "drain logged" sh -c "grep -q 'event=drained' '$SLOG' &&
 	grep -q 'event=stopped' '$SLOG'"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

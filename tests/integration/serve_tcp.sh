@@ -24,5 +24,4 @@ check "UDP OPTIONS still -> 200 (sipp)" sipp_run options options.xml -m 1
 check "server alive" kill -0 "$SPID"
 check "SIGTERM: exits 0" stop_serve
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

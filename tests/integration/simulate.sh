@@ -2,26 +2,18 @@
 # simulate.sh — runs the built `plateau simulate` in quick and full mode,
 # checks its JSON against `plateau staff`, its determinism, and its
 # refusal (exit 2, one line naming the argument) of bad input.
+. "$(dirname "$0")/check_lib.sh"
 cd "$(dirname "$0")/../.."
 bin=./build/plateau
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
 
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-
-# check NAME PYTHON-EXPR FILE: the expression over the parsed JSON `j`
-check() {
-	if python3 -c '
-import json, sys
-j = json.load(open(sys.argv[1]))
-sys.exit(0 if eval("(" + sys.argv[2] + ")") else 1)' "$3" "$2" \
-		2>"$tmp/pyerr"; then
+# check_json NAME PYTHON-EXPR FILE: the expression over the parsed JSON `j`
+check_json() {
+	if json_holds "$3" "$2" 2>"$tmp/pyerr"; then
 		ok "$1"
 	else
-		bad "$1: $(head -c 400 "$3") $(cat "$tmp/pyerr")"
+		ko "$1" "$(head -c 400 "$3") $(cat "$tmp/pyerr")"
 	fi
 }
 
@@ -32,17 +24,17 @@ if "$bin" simulate $quick --hours 1000 --seed 1 --json >"$tmp/c.json" &&
    "$bin" staff $quick --json >"$tmp/staff_c.json"; then
 	ok "quick erlang-c runs"
 else
-	bad "quick erlang-c runs"
+	ko "quick erlang-c runs"
 fi
 python3 -c '
 import json, sys
 s = json.load(open(sys.argv[1])); t = json.load(open(sys.argv[2]))
 s["staff"] = t
 json.dump(s, open(sys.argv[1], "w"))' "$tmp/c.json" "$tmp/staff_c.json"
-check "quick keys" 'all(k in j for k in ("offered", "answered", "abandoned",
+check_json "quick keys" 'all(k in j for k in ("offered", "answered", "abandoned",
 	"service_level", "asa_s", "p_wait", "p_abandon", "occupancy"))' \
 	"$tmp/c.json"
-check "quick erlang-c near theory (SL ±0.02, p_wait ±0.02, occ ±0.01)" \
+check_json "quick erlang-c near theory (SL ±0.02, p_wait ±0.02, occ ±0.01)" \
 	'abs(j["service_level"] - j["staff"]["service_level"]) < 0.02 and
 	 abs(j["p_wait"] - j["staff"]["p_wait"]) < 0.02 and
 	 abs(j["occupancy"] - j["staff"]["occupancy"]) < 0.01 and
@@ -51,15 +43,15 @@ check "quick erlang-c near theory (SL ±0.02, p_wait ±0.02, occ ±0.01)" \
 
 # quick mode, Erlang A
 "$bin" simulate $quick --patience 120 --hours 1000 --seed 1 --json \
-	>"$tmp/a.json" 2>"$tmp/err" || bad "quick erlang-a exit $?"
+	>"$tmp/a.json" 2>"$tmp/err" || ko "quick erlang-a exit $?"
 "$bin" staff $quick --patience 120 --model erlang-a --json \
-	>"$tmp/staff_a.json" || bad "staff erlang-a"
+	>"$tmp/staff_a.json" || ko "staff erlang-a"
 python3 -c '
 import json, sys
 s = json.load(open(sys.argv[1])); t = json.load(open(sys.argv[2]))
 s["staff"] = t
 json.dump(s, open(sys.argv[1], "w"))' "$tmp/a.json" "$tmp/staff_a.json"
-check "quick erlang-a near theory (p_abandon ±0.005)" \
+check_json "quick erlang-a near theory (p_abandon ±0.005)" \
 	'abs(j["service_level"] - j["staff"]["service_level"]) < 0.02 and
 	 abs(j["p_abandon"] - j["staff"]["p_abandon"]) < 0.005 and
 	 j["abandoned"] > 0' "$tmp/a.json"
@@ -71,7 +63,7 @@ check "quick erlang-a near theory (p_abandon ±0.005)" \
 if cmp -s "$tmp/s1" "$tmp/s2" && ! cmp -s "$tmp/s1" "$tmp/s3"; then
 	ok "same seed, same result"
 else
-	bad "determinism"
+	ko "determinism"
 fi
 
 # full mode on the demo center
@@ -80,22 +72,22 @@ if "$bin" simulate $full --days 2 --seed 3 --json >"$tmp/full.json" \
 	2>"$tmp/err"; then
 	ok "full mode runs"
 else
-	bad "full mode: $(cat "$tmp/err")"
+	ko "full mode: $(cat "$tmp/err")"
 fi
-check "full mode: queues, sites, tenants" \
+check_json "full mode: queues, sites, tenants" \
 	'j["total"]["offered"] > 1000 and len(j["queues"]) == 8 and
 	 set(j["sites"]) == {"casa", "fes", "agadir"} and
 	 set(j["tenants"]) == {"hexatel", "nordkauf"} and
 	 sum(q["offered"] for q in j["queues"].values()) ==
 	 j["total"]["offered"] and 0 < j["total"]["occupancy"] < 1' \
 	"$tmp/full.json"
-check "full mode: Erlang's staffing next to the simulation" \
+check_json "full mode: Erlang's staffing next to the simulation" \
 	'all(q["erlang"]["agents_needed"] > 0 and
 	     q["erlang"]["peak_agents_needed"] >= 1 and q["busy_agents"] > 0
 	     for q in j["queues"].values()) and
 	 j["total"]["peak_agents_needed"] > 0 and j["total"]["agents"] > 0 and
 	 abs(j["total"]["open_hours"] - 24) < 1e-9' "$tmp/full.json"
-check "full mode: sites answer every answered call" \
+check_json "full mode: sites answer every answered call" \
 	'sum(s["answered"] for s in j["sites"].values()) ==
 	 j["total"]["answered"] and
 	 all(0 < s["service_level_answered"] <= 1 and s["agents"] > 0 and
@@ -106,7 +98,7 @@ if "$bin" simulate $full --days 1 --seed 3 --store "$tmp/data" --json \
 	>"$tmp/store.json" 2>"$tmp/err"; then
 	ok "full mode with --store runs"
 else
-	bad "full mode with --store: $(cat "$tmp/err")"
+	ko "full mode with --store: $(cat "$tmp/err")"
 fi
 python3 -c '
 import json, sqlite3, sys
@@ -115,18 +107,18 @@ db = sqlite3.connect(sys.argv[2])
 j["rows"], j["enters"] = db.execute(
     "select count(*), sum(type = \"call-enter\") from events").fetchone()
 json.dump(j, open(sys.argv[1], "w"))' "$tmp/store.json" \
-	"$tmp/data/plateau.db" 2>"$tmp/pyerr" || bad "read the store: $(cat "$tmp/pyerr")"
-check "every engine event is in the store's log" \
+	"$tmp/data/plateau.db" 2>"$tmp/pyerr" || ko "read the store: $(cat "$tmp/pyerr")"
+check_json "every engine event is in the store's log" \
 	'j["events"] > 1000 and j["events_stored"] == j["events"] ==
 	 j["rows"] and j["enters"] == j["total"]["offered"]' "$tmp/store.json"
 "$bin" simulate $full --days 1 --store "$tmp/data" >"$tmp/out" 2>"$tmp/err"
 rc=$?
 [ "$rc" -eq 1 ] && grep -q "already has events" "$tmp/err" &&
 	[ ! -s "$tmp/out" ] && ok "refuses a store with events" ||
-	bad "store with events: $rc $(cat "$tmp/err")"
+	ko "store with events: $rc $(cat "$tmp/err")"
 "$bin" simulate $full --days 1 --seed 3 >"$tmp/table" 2>&1 &&
 	grep -q "^hx-fibre-fr" "$tmp/table" && ok "full mode table" ||
-	bad "full mode table: $(head -3 "$tmp/table")"
+	ko "full mode table: $(head -3 "$tmp/table")"
 
 # bad arguments: exit 2, one line naming the argument
 refuse() {
@@ -138,7 +130,7 @@ refuse() {
 	   grep -q -- "$word" "$tmp/err" && [ ! -s "$tmp/out" ]; then
 		ok "refuses $name"
 	else
-		bad "refuses $name: exit $rc, $(cat "$tmp/err")"
+		ko "refuses $name: exit $rc, $(cat "$tmp/err")"
 	fi
 }
 refuse "agents 0" "--agents" $quick --agents 0
@@ -159,17 +151,16 @@ refuse "store in quick mode" "--store" $quick --store "$tmp/x"
 "$bin" simulate --config /nonexistent.json --traffic x.csv 2>"$tmp/err"
 rc=$?
 [ "$rc" -eq 1 ] && grep -q "/nonexistent.json" "$tmp/err" &&
-	ok "missing config file" || bad "missing config: $rc $(cat "$tmp/err")"
+	ok "missing config file" || ko "missing config: $rc $(cat "$tmp/err")"
 printf 'day,time,queue,calls,aht_s\nmon,08:00,nope,3,100\n' >"$tmp/t.csv"
 "$bin" simulate --config examples/demo.json --traffic "$tmp/t.csv" \
 	2>"$tmp/err"
 rc=$?
 [ "$rc" -eq 1 ] && grep -q "t.csv:2.*no queue 'nope'" "$tmp/err" &&
 	ok "traffic with an unknown queue" ||
-	bad "unknown queue: $rc $(cat "$tmp/err")"
+	ko "unknown queue: $rc $(cat "$tmp/err")"
 
 "$bin" simulate --help | grep -q "^usage: plateau simulate" &&
-	ok "--help" || bad "--help"
+	ok "--help" || ko "--help"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

@@ -1,15 +1,11 @@
 #!/bin/sh
 # staff.sh — runs the built `plateau staff` and checks its JSON, its
 # forecast outputs and its refusal (exit 2, one line) of bad input.
+. "$(dirname "$0")/check_lib.sh"
 cd "$(dirname "$0")/../.."
 bin=./build/plateau
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
 
 # json_check NAME PYTHON-EXPR ARGS...: runs staff ARGS --json and checks
 # that the expression over the parsed object `j` holds.
@@ -17,16 +13,13 @@ json_check() {
 	name=$1 expr=$2
 	shift 2
 	if ! "$bin" staff "$@" --json >"$tmp/out" 2>"$tmp/err"; then
-		bad "$name: exit $? $(cat "$tmp/err")"
+		ko "$name: exit $? $(cat "$tmp/err")"
 		return
 	fi
-	if python3 -c '
-import json, sys
-j = json.load(open(sys.argv[1]))
-sys.exit(0 if eval("(" + sys.argv[2] + ")") else 1)' "$tmp/out" "$expr"; then
+	if json_holds "$tmp/out" "$expr"; then
 		ok "$name"
 	else
-		bad "$name: $(cat "$tmp/out")"
+		ko "$name: $(cat "$tmp/out")"
 	fi
 }
 
@@ -70,7 +63,7 @@ refuse() {
 	   grep -q -- "$word" "$tmp/err" && [ ! -s "$tmp/out" ]; then
 		ok "refuses $name"
 	else
-		bad "refuses $name: rc=$rc err=$(cat "$tmp/err")"
+		ko "refuses $name: rc=$rc err=$(cat "$tmp/err")"
 	fi
 }
 refuse "negative calls" --calls --calls -3 --aht 180 --sl .8
@@ -104,7 +97,7 @@ assert abs(j["agent_hours"] - hours) < 1e-9
    grep -q 'agents needed' "$tmp/c.svg"; then
 	ok "forecast json and svg"
 else
-	bad "forecast json and svg: $(cat "$tmp/err")"
+	ko "forecast json and svg: $(cat "$tmp/err")"
 fi
 if "$bin" staff --forecast "$tmp/f.csv" --sl 0.8 --format csv \
 	>"$tmp/out" 2>"$tmp/err" && [ "$(wc -l <"$tmp/out")" -eq 5 ] &&
@@ -112,13 +105,13 @@ if "$bin" staff --forecast "$tmp/f.csv" --sl 0.8 --format csv \
    grep -q '^2026-11-30T08:00,"sales, fr",40,' "$tmp/out"; then
 	ok "forecast csv"
 else
-	bad "forecast csv: $(cat "$tmp/err")"
+	ko "forecast csv: $(cat "$tmp/err")"
 fi
 if "$bin" staff --forecast "$tmp/f.csv" --sl 0.8 >"$tmp/out" &&
    grep -q 'agent-hours' "$tmp/out"; then
 	ok "forecast table"
 else
-	bad "forecast table"
+	ko "forecast table"
 fi
 printf 'interval_start,queue,calls,aht_s\n2026-11-30T08:00,a,ten,180\n' \
 	>"$tmp/bad.csv"
@@ -131,7 +124,6 @@ echo old >"$tmp/keep.svg"
 refuse "bad forecast keeps the old chart" "bad.csv" \
 	--forecast "$tmp/bad.csv" --sl .8 --svg "$tmp/keep.svg"
 if [ "$(cat "$tmp/keep.svg")" = old ]; then ok "old chart untouched"
-else bad "old chart untouched"; fi
+else ko "old chart untouched"; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

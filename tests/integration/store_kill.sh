@@ -2,17 +2,12 @@
 # Kills a process writing CDRs through the store's writer thread with
 # SIGKILL, three times, and checks with the sqlite3 CLI that every CDR it
 # reported committed is in the database, which stays intact and reopens.
+. "$(dirname "$0")/check_lib.sh"
 cd "$(dirname "$0")/../.."
-pass=0
-fail=0
-ok() { echo "ok   $1"; pass=$((pass + 1)); }
-ko() { echo "FAIL $1"; fail=$((fail + 1)); }
 
 prog=build/bin/store_kill
 if [ ! -x "$prog" ] || ! command -v sqlite3 >/dev/null; then
-	echo "FAIL missing $prog or sqlite3 (make all; make deps)"
-	echo "0 passed, 1 failed"
-	exit 1
+	give_up "missing $prog or sqlite3 (make all; make deps)"
 fi
 mkdir -p build
 dir=$(mktemp -d build/store-kill.XXXXXX)
@@ -74,5 +69,4 @@ else
 	ko "$bad partial CDR rows"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

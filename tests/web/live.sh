@@ -11,21 +11,12 @@ SERVE_CENTER=$(cd "$(dirname "$0")/../.." && pwd)/examples/demo.json
 . "$(dirname "$0")/../integration/serve_lib.sh"
 cd "$ROOT"
 
-[ -x /usr/bin/chromium ] || { ko "no /usr/bin/chromium (make deps)";
-	echo "$pass passed, $fail failed"; exit 1; }
-[ -d tests/web/node_modules/playwright-core ] || {
-	ko "no playwright-core (make deps runs npm ci in tests/web)"
-	echo "$pass passed, $fail failed"; exit 1; }
+[ -x /usr/bin/chromium ] || give_up "no /usr/bin/chromium (make deps)"
+[ -d tests/web/node_modules/playwright-core ] ||
+	give_up "no playwright-core (make deps runs npm ci in tests/web)"
 
 start_serve web --http 127.0.0.1:0 || exit 1
-HPORT=""
-for _ in $(seq 1 50); do
-	HPORT=$(grep -o 'event=http-listening http=127.0.0.1:[0-9]*' "$SLOG" |
-		head -1 | sed 's/.*://')
-	[ -n "$HPORT" ] && break
-	sleep 0.1
-done
-check "serve --http listening" [ -n "$HPORT" ]
+check "serve --http listening" http_port
 
 # a.benali's phone at casa-001 registers and answers what it is offered
 sipp_bg phone agent_register.xml -s casa-001 -au casa-001 \
@@ -72,5 +63,4 @@ check "SIGTERM: serve drains and exits 0" stop_serve
 check "no error lines in the server log" sh -c \
 	"! grep 'event=[a-z-]*-error' '$SLOG' | grep -qv 'what=hold'"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary
