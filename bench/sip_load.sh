@@ -11,8 +11,12 @@
 #             both ways for 20 s; packet loss counted by plateau's legs
 #   memory  : RSS deltas of plateau (VmRSS, /proc) per registered agent,
 #             per waiting caller and per bridged call, at N and 2N
+#   quick   : one fixed rate, no media: caller -> queue -> BYE after
+#             100 ms, then caller -> queue -> agent answers -> BYE after
+#             100 ms; rates as shares of sipp -> sipp's, CPU per call,
+#             peak RSS (not part of `all`)
 #
-#   bench/sip_load.sh [setup|full|bridged|memory|all]     (default all)
+#   bench/sip_load.sh [setup|full|bridged|memory|quick|all] (default all)
 #
 # Sizes come from the environment (defaults in brackets):
 #   RATES       setup rates, calls/s      [200 400 600 800 1000 1200]
@@ -21,6 +25,7 @@
 #   FULL_S      seconds of calls per step                        [10]
 #   BRIDGED     concurrent bridged calls  [100 250 500 1000 2000]
 #   MEM_N       N of the memory deltas                          [200]
+#   QUICK_RATE QUICK_CALLS QUICK_AGENTS  the quick run    [200 2000 50]
 #   NOSTOP      set: the setup ladder runs every rate (before/after runs)
 #   PLATEAU     the server binary                  [build/plateau]
 # A step that fails (>= 0.1% failed calls or lost packets) ends its
@@ -37,6 +42,9 @@ FULL_RATES=${FULL_RATES:-25 50 100 150 200 250}
 FULL_S=${FULL_S:-10}
 BRIDGED=${BRIDGED:-100 250 500 1000 2000}
 MEM_N=${MEM_N:-200}
+QUICK_RATE=${QUICK_RATE:-200}
+QUICK_CALLS=${QUICK_CALLS:-2000}
+QUICK_AGENTS=${QUICK_AGENTS:-50}
 W=$(mktemp -d /tmp/plateau-sipload.XXXXXX)
 PIDS=""
 SPID=""
@@ -116,11 +124,14 @@ serve_start() {
 	cat "$W/serve.log"
 	exit 1
 }
+# the server's CPU time (user + system, all threads), seconds: per call
+# it is the figure least bent by other jobs on the machine
+scpu() {
+	awk -v t="$(getconf CLK_TCK)" '{print ($14 + $15) / t}' \
+	    "/proc/$SPID/stat" 2>/dev/null
+}
 serve_stop() {
-	# the server's CPU time (user + system, all threads), seconds: per
-	# call it is the figure least bent by other jobs on the machine
-	SCPU=$(awk -v t="$(getconf CLK_TCK)" '{print ($14 + $15) / t}' \
-	       "/proc/$SPID/stat" 2>/dev/null)
+	SCPU=$(scpu)
 	[ -n "$SPID" ] && kill -9 "$SPID" 2>/dev/null
 	wait "$SPID" 2>/dev/null
 	SPID=""
@@ -396,12 +407,62 @@ memory() {
 	uas_stop
 }
 
+# ---------------------------------------------------------------------
+# e. quick: one fixed rate without media, queue and full path, against
+# sipp -> sipp at the same rate (bench/sip_bench.sh before)
+# ---------------------------------------------------------------------
+quick() {
+	r=$QUICK_RATE n=$QUICK_CALLS
+	sf=$ROOT/tests/sipp/caller_short.xml
+	echo
+	echo "== quick: $n calls at $r/s, BYE after 100 ms, no media;" \
+		"$QUICK_AGENTS agents"
+	printf '%-8s %6s %7s %9s %8s  %s\n' run ok failed achieved \
+		cpu/call load
+	uas uas_quick
+	caller q_ceiling "$UP" agent "$r" "$n" 100 "$sf"
+	uas_stop
+	c_rate=$(py "round($OK / $WALL, 1)")
+	printf '%-8s %6d %7d %7s/s %8s  %s\n' ceiling "$OK" "$KO" \
+		"$c_rate" - "$(load)"
+	serve_start "$QUICK_AGENTS" login
+	cpu0=$(scpu)
+	caller q_queue "$SP" +212500002000 "$r" "$n" 100 "$sf"
+	cpu1=$(scpu)
+	q_rate=$(py "round($OK / $WALL, 1)")
+	printf '%-8s %6d %7d %7s/s %6sms  %s\n' queue "$OK" "$KO" \
+		"$q_rate" "$(py "round(1000 * ($cpu1 - $cpu0) / $n, 2)")" \
+		"$(load)"
+	# the agents' phones: one sipp UAS answering for every position,
+	# registered by the probe (third-party registration)
+	uas q_agents
+	python3 "$ROOT/tests/integration/sip_probe.py" "$SP" register-many \
+		bench.plateau "$UP" "$QUICK_AGENTS" >/dev/null || exit 1
+	cpu1=$(scpu)
+	caller q_full "$SP" +212500001000 "$r" "$n" 100 "$sf"
+	cpu2=$(scpu)
+	f_rate=$(py "round($OK / $WALL, 1)")
+	printf '%-8s %6d %7d %7s/s %6sms  %s\n' full "$OK" "$KO" \
+		"$f_rate" "$(py "round(1000 * ($cpu2 - $cpu1) / $n, 2)")" \
+		"$(load)"
+	conn=$(grep -c 'event=connect ' "$W/serve.log")
+	peak=$(awk '/VmHWM/ {print $2}' "/proc/$SPID/status")
+	serve_stop
+	uas_stop
+	echo "quick: plateau/ceiling queue" \
+		"$(py "round(100 * $q_rate / max($c_rate, 1))")%, full path" \
+		"$(py "round(100 * $f_rate / max($c_rate, 1))")%;" \
+		"$conn calls connected to agents; peak RSS $peak kB"
+}
+
 case $WHAT in
 setup) setup ;;
 full) full ;;
 bridged) bridged ;;
 memory) memory ;;
+quick) quick ;;
 all) setup; full; bridged; memory ;;
-*) echo "usage: bench/sip_load.sh [setup|full|bridged|memory|all]"; exit 2 ;;
+*) echo "usage: bench/sip_load.sh [setup|full|bridged|memory|quick|all]"
+   exit 2 ;;
 esac
 echo "end: $(date -u +%FT%TZ) load $(load)"
