@@ -21,8 +21,10 @@
 
 #define WARMUP_MS 1000
 
-enum mode { MODE_RELAY, MODE_PLAY, MODE_ECHO };
-static const char *const mode_names[] = {"relay", "play", "echo"};
+enum mode { MODE_RELAY, MODE_PLAY, MODE_ECHO, MODE_RELAY_THREAD };
+static const char *const mode_names[] = {"relay", "play", "echo",
+					 "thread"};
+#define MODES 4
 
 struct gen_result {
 	uint64_t sent;             /* packets the generator sent            */
@@ -236,7 +238,8 @@ static void echo_server(const int *fds, size_t n, double seconds)
 static int bench_case(enum mode mode, size_t n, double seconds,
 		      const char *moh)
 {
-	size_t ngen = mode == MODE_RELAY ? 2 * n : n;
+	bool relaying = mode == MODE_RELAY || mode == MODE_RELAY_THREAD;
+	size_t ngen = relaying ? 2 * n : n;
 	int *gfd = calloc(ngen, sizeof(int));
 	int *sfd = calloc(n, sizeof(int));
 	uint16_t *gport = calloc(ngen, sizeof(uint16_t));
@@ -275,7 +278,10 @@ static int bench_case(enum mode mode, size_t n, double seconds,
 		}
 	}
 	else {
-		struct media_opts o = {.prompt_dir = "build/prompts"};
+		struct media_opts o = {
+			.prompt_dir = "build/prompts",
+			.relay_thread = mode == MODE_RELAY_THREAD,
+		};
 
 		err = media_alloc(&m, NULL, 20000, 59999, &o);
 		for (size_t i = 0; !err && i < ngen; i++) {
@@ -289,7 +295,7 @@ static int bench_case(enum mode mode, size_t n, double seconds,
 			err = media_leg_set_remote(legs[i], &g, MEDIA_PT_PCMU,
 						   0);
 		}
-		if (!err && mode == MODE_RELAY) {
+		if (!err && relaying) {
 			for (size_t i = 0; !err && i < n; i++)
 				err = media_bridge(&br[i], legs[2 * i],
 						   legs[2 * i + 1]);
@@ -403,7 +409,7 @@ int main(int argc, char **argv)
 	size_t counts[8] = {100, 500, 1000};
 	size_t ncounts = 3;
 	double seconds = 5;
-	bool want[3] = {true, true, true};
+	bool want[MODES] = {true, true, true, true};
 	const char *moh = "moh/default.wav";
 	struct rlimit rl;
 	int err = 0;
@@ -423,12 +429,12 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--modes") && i + 1 < argc) {
 			const char *ms = argv[++i];
 
-			for (int k = 0; k < 3; k++)
+			for (int k = 0; k < MODES; k++)
 				want[k] = strstr(ms, mode_names[k]) != NULL;
 		}
 		else {
 			fprintf(stderr, "usage: media_bench [--streams N,N,..]"
-				" [--seconds S] [--modes echo,relay,play]\n");
+				" [--seconds S] [--modes echo,relay,thread,play]\n");
 			return 2;
 		}
 	}
@@ -471,6 +477,9 @@ int main(int argc, char **argv)
 			err = bench_case(MODE_ECHO, counts[i], seconds, moh);
 		if (!err && want[MODE_RELAY])
 			err = bench_case(MODE_RELAY, counts[i], seconds, moh);
+		if (!err && want[MODE_RELAY_THREAD])
+			err = bench_case(MODE_RELAY_THREAD, counts[i],
+					 seconds, moh);
 		if (!err && want[MODE_PLAY])
 			err = bench_case(MODE_PLAY, counts[i], seconds, moh);
 	}

@@ -38,6 +38,8 @@ static const char serve_usage[] =
 "                      (port 0: any free port, see the listening line)\n"
 "  --no-tcp            UDP only\n"
 "  --rtp-ports MIN-MAX RTP port range                   [20000-29999]\n"
+"  --no-relay-thread   relay bridged calls' RTP on the main loop, not\n"
+"                      on a thread of its own (docs/media.md)\n"
 "  --prompts DIR       prompts and hold music         [build/prompts]\n"
 "  --login AGENT@POS   log an agent in at a position at start\n"
 "                      (repeatable; dial codes do it from the phone)\n"
@@ -55,6 +57,7 @@ struct serve_opts {
 	const char *config;        /* --config                              */
 	struct sa sip;             /* --sip                                 */
 	bool tcp;                  /* not --no-tcp                          */
+	bool relay_thread;         /* not --no-relay-thread                 */
 	uint16_t rtp_min, rtp_max; /* --rtp-ports                           */
 	const char *prompts;       /* --prompts                             */
 	char logins[65536];        /* --login items, space-separated (room
@@ -93,6 +96,7 @@ static int parse_opts(int argc, char **argv, struct serve_opts *o)
 		{"config", required_argument, NULL, 'c'},
 		{"sip", required_argument, NULL, 's'},
 		{"no-tcp", no_argument, NULL, 'T'},
+		{"no-relay-thread", no_argument, NULL, 'N'},
 		{"rtp-ports", required_argument, NULL, 'r'},
 		{"prompts", required_argument, NULL, 'p'},
 		{"login", required_argument, NULL, 'l'},
@@ -106,6 +110,7 @@ static int parse_opts(int argc, char **argv, struct serve_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->tcp = true;
+	o->relay_thread = true;
 	o->rtp_min = 20000;
 	o->rtp_max = 29999;
 	o->drain_s = 60;
@@ -121,6 +126,7 @@ static int parse_opts(int argc, char **argv, struct serve_opts *o)
 		case 'd': o->data = optarg; break;
 		case 'c': o->config = optarg; break;
 		case 'T': o->tcp = false; break;
+		case 'N': o->relay_thread = false; break;
 		case 'p': o->prompts = optarg; break;
 		case 'H':
 			if (sa_decode(&o->http, optarg, strlen(optarg)))
@@ -461,6 +467,7 @@ static int serve_run(int argc, char **argv)
 		sa_set_str(&maddr, "127.0.0.1", 0);
 	memset(&mo, 0, sizeof(mo));
 	mo.prompt_dir = o.prompts;
+	mo.relay_thread = o.relay_thread;
 	err = media_alloc(&m, &maddr, o.rtp_min, o.rtp_max, &mo);
 	if (err) {
 		fprintf(stderr, "plateau serve: media: %s\n", strerror(err));

@@ -3,6 +3,7 @@
  * RTP source, transcoding PCMU<->PCMA when the codecs differ. */
 #include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 #include "media/media_int.h"
 #include <rem_g711.h>
 
@@ -10,21 +11,37 @@
  * Sending
  * ------------------------------------------------------------------- */
 
-/* Sends mb (payload from mb->pos, RTP_HEADER_SIZE bytes of headroom
- * before it) from the leg with the given timestamp. */
+/* Sends len bytes of payload at p from the leg with the given
+ * timestamp; the RTP header is written into the RTP_HEADER_SIZE bytes
+ * before p. One sendto(2): no libre buffer or encoder on the way. */
 static int leg_send(struct media_leg *leg, uint8_t pt, uint32_t ts,
-		    bool marker, struct mbuf *mb)
+		    bool marker, uint8_t *p, size_t len)
 {
-	size_t plen = mbuf_get_left(mb);
-	int err;
+	uint8_t *h = p - RTP_HEADER_SIZE;
+	ssize_t n;
 
-	err = rtp_send(leg->rtp, &leg->raddr, false, marker, pt, ts, mb);
-	if (err) {
+	h[0] = 0x80;                         /* version 2                 */
+	h[1] = (uint8_t)((marker ? 0x80 : 0) | (pt & 0x7f));
+	h[2] = (uint8_t)(leg->seq >> 8);
+	h[3] = (uint8_t)leg->seq;
+	h[4] = (uint8_t)(ts >> 24);
+	h[5] = (uint8_t)(ts >> 16);
+	h[6] = (uint8_t)(ts >> 8);
+	h[7] = (uint8_t)ts;
+	h[8] = (uint8_t)(leg->ssrc >> 24);
+	h[9] = (uint8_t)(leg->ssrc >> 16);
+	h[10] = (uint8_t)(leg->ssrc >> 8);
+	h[11] = (uint8_t)leg->ssrc;
+
+	n = sendto(leg->fd, h, len + RTP_HEADER_SIZE, MSG_DONTWAIT,
+		   &leg->raddr.u.sa, leg->raddr.len);
+	if (n < 0) {
 		leg->st.tx_errors++;
-		return err;
+		return errno;
 	}
+	leg->seq++;
 	leg->st.tx_packets++;
-	leg->st.tx_bytes += plen;
+	leg->st.tx_bytes += len;
 	leg->tx_last_ms = tmr_jiffies();
 	return 0;
 }
@@ -54,28 +71,30 @@ static int16_t pcm_decode(uint8_t pt, uint8_t b)
 
 int media_leg_send_pcm(struct media_leg *leg, const int16_t *pcm)
 {
-	struct mbuf *mb = leg->txb;
-	uint8_t *p;
+	uint8_t buf[RTP_HEADER_SIZE + MEDIA_FRAME];
+	uint8_t *p = buf + RTP_HEADER_SIZE;
 	bool marker;
 	int err;
 
-	if (!leg->has_remote)
-		return ENOTCONN;
+	media_lock(leg->m);
+	if (!leg->has_remote) {
+		err = ENOTCONN;
+		goto out;
+	}
 	if (leg->tx_anchored) {
 		/* the relay sent last: continue from its clock */
 		leg->tx_anchored = false;
 		leg_resync(leg);
 	}
-	mb->pos = RTP_HEADER_SIZE;
-	mb->end = RTP_HEADER_SIZE + MEDIA_FRAME;
-	p = mb->buf + RTP_HEADER_SIZE;
 	for (size_t i = 0; i < MEDIA_FRAME; i++)
 		p[i] = pcm_encode(leg->pt, pcm[i]);
 
 	marker = leg->tx_marker;
 	leg->tx_marker = false;
-	err = leg_send(leg, leg->pt, leg->tx_ts, marker, mb);
+	err = leg_send(leg, leg->pt, leg->tx_ts, marker, p, MEDIA_FRAME);
 	leg->tx_ts += MEDIA_FRAME;
+ out:
+	media_unlock(leg->m);
 	return err;
 }
 
@@ -102,20 +121,24 @@ static void fifo_push(struct media_leg *leg, uint8_t pt, const uint8_t *p,
 
 void media_leg_pull_frame(struct media_leg *leg)
 {
+	media_lock(leg->m);
 	if (leg->fifo_n < MEDIA_FRAME) {
 		/* the far end sent nothing for this frame: silence */
 		memset(leg->frame, 0, sizeof(leg->frame));
-		return;
+		goto out;
 	}
 	for (size_t i = 0; i < MEDIA_FRAME; i++) {
 		leg->frame[i] = leg->fifo[leg->fifo_rd];
 		leg->fifo_rd = (leg->fifo_rd + 1) % MEDIA_FIFO_LEN;
 	}
 	leg->fifo_n -= MEDIA_FRAME;
+ out:
+	media_unlock(leg->m);
 }
 
 void media_leg_tap(struct media_leg *leg, bool on)
 {
+	media_lock(leg->m);
 	if (on) {
 		if (leg->taps++ == 0) {
 			leg->fifo_n = 0;
@@ -126,6 +149,7 @@ void media_leg_tap(struct media_leg *leg, bool on)
 	else if (leg->taps && --leg->taps == 0) {
 		list_unlink(&leg->le_tap);
 	}
+	media_unlock(leg->m);
 }
 
 static struct media_leg *bridge_peer(const struct media_leg *leg)
@@ -137,70 +161,77 @@ static struct media_leg *bridge_peer(const struct media_leg *leg)
 	return b->a == leg ? b->b : b->a;
 }
 
-/* Forwards a received packet (payload at mb->pos) out of leg `to`,
+/* Forwards a received packet (payload at p, len bytes) out of leg `to`,
  * mapping the sender's timestamps onto `to`'s continuous clock. */
-static void relay(struct media_leg *to, const struct rtp_header *hdr,
-		  uint8_t pt, bool audio, struct mbuf *mb)
+static void relay(struct media_leg *to, const struct media_rtp_in *in,
+		  uint8_t pt, bool audio, size_t len)
 {
 	uint32_t ts;
 	bool marker;
 
-	if (!to->tx_anchored || to->tx_src_ssrc != hdr->ssrc) {
+	if (!to->tx_anchored || to->tx_src_ssrc != in->ssrc) {
 		leg_resync(to);
-		to->tx_off = to->tx_ts - hdr->ts;
-		to->tx_src_ssrc = hdr->ssrc;
+		to->tx_off = to->tx_ts - in->ts;
+		to->tx_src_ssrc = in->ssrc;
 		to->tx_anchored = true;
 	}
-	ts = hdr->ts + to->tx_off;
-	marker = hdr->m || to->tx_marker;
+	ts = in->ts + to->tx_off;
+	marker = in->marker || to->tx_marker;
 	to->tx_marker = false;
 
 	if (audio) {
-		uint32_t next = ts + (uint32_t)mbuf_get_left(mb);
+		uint32_t next = ts + (uint32_t)len;
 
 		/* only move forward: a late packet keeps its own ts */
 		if ((int32_t)(next - to->tx_ts) > 0)
 			to->tx_ts = next;
 	}
-	(void)leg_send(to, pt, ts, marker, mb);
+	(void)leg_send(to, pt, ts, marker, in->p, len);
 }
 
-static void rtp_handler(const struct sa *src, const struct rtp_header *hdr,
-			struct mbuf *mb, void *arg)
+void media_leg_dtmf_report(struct media_leg *leg, char digit)
 {
-	struct media_leg *leg = arg, *peer;
-	size_t len;
-	uint8_t *p;
+	if (leg->relayed && leg->m->relay) {
+		/* on the relay thread: the handler runs on the loop */
+		media_relay_dtmf(leg, digit);
+		return;
+	}
+	if (leg->dtmfh)
+		leg->dtmfh(leg, digit, leg->dtmf_arg);
+}
+
+void media_leg_rx(struct media_leg *leg, const struct sa *src,
+		  struct media_rtp_in *in)
+{
+	struct media_leg *peer;
+	size_t len = in->len;
+	uint8_t *p = in->p;
 
 	if (!leg->has_remote) {
 		leg->st.rx_dropped++;
 		return;
 	}
-	len = mbuf_get_left(mb);
-	if (hdr->pad) {
+	if (in->pad) {
 		/* the last byte counts the padding, itself included */
-		uint8_t padn = len ? mbuf_buf(mb)[len - 1] : 0;
+		uint8_t padn = len ? p[len - 1] : 0;
 
 		if (padn == 0 || padn > len) {
 			leg->st.rx_dropped++;
 			return;
 		}
 		len -= padn;
-		mb->end -= padn;
 	}
 	if (leg->latch && !sa_cmp(src, &leg->raddr, SA_ALL))
 		leg->raddr = *src;
 
 	peer = bridge_peer(leg);
-	p = mbuf_buf(mb);
 
-	if (leg->te_pt && hdr->pt == leg->te_pt) {
+	if (leg->te_pt && in->pt == leg->te_pt) {
 		char digit;
 
-		if (0 == dtmf_rx_feed(&leg->dtmf, hdr->ts, p, len, &digit)) {
+		if (0 == dtmf_rx_feed(&leg->dtmf, in->ts, p, len, &digit)) {
 			leg->st.rx_dtmf++;
-			if (leg->dtmfh)
-				leg->dtmfh(leg, digit, leg->dtmf_arg);
+			media_leg_dtmf_report(leg, digit);
 			/* the handler may have changed the bridge */
 			peer = bridge_peer(leg);
 		}
@@ -208,11 +239,11 @@ static void rtp_handler(const struct sa *src, const struct rtp_header *hdr,
 		leg->st.rx_bytes += len;
 		if (peer && peer->has_remote && peer->te_pt && !peer->pl &&
 		    len >= 4)
-			relay(peer, hdr, peer->te_pt, false, mb);
+			relay(peer, in, peer->te_pt, false, len);
 		return;
 	}
 
-	if ((hdr->pt != MEDIA_PT_PCMU && hdr->pt != MEDIA_PT_PCMA) ||
+	if ((in->pt != MEDIA_PT_PCMU && in->pt != MEDIA_PT_PCMA) ||
 	    len == 0 || len > MEDIA_PAYLOAD_MAX) {
 		leg->st.rx_dropped++;
 		return;
@@ -221,18 +252,103 @@ static void rtp_handler(const struct sa *src, const struct rtp_header *hdr,
 	leg->st.rx_bytes += len;
 
 	if (leg->taps)
-		fifo_push(leg, hdr->pt, p, len);
+		fifo_push(leg, in->pt, p, len);
 
 	if (!peer || !peer->has_remote || peer->pl)
 		return;
-	if (peer->pt != hdr->pt) {
+	if (peer->pt != in->pt) {
 		for (size_t i = 0; i < len; i++) {
-			int16_t s = pcm_decode(hdr->pt, p[i]);
+			int16_t s = pcm_decode(in->pt, p[i]);
 
 			p[i] = pcm_encode(peer->pt, s);
 		}
 	}
-	relay(peer, hdr, peer->pt, true, mb);
+	relay(peer, in, peer->pt, true, len);
+}
+
+/* Received by libre (a leg that is not bridged). */
+static void rtp_handler(const struct sa *src, const struct rtp_header *hdr,
+			struct mbuf *mb, void *arg)
+{
+	struct media_rtp_in in = {
+		.pt = hdr->pt,
+		.marker = hdr->m,
+		.pad = hdr->pad,
+		.ts = hdr->ts,
+		.ssrc = hdr->ssrc,
+		.p = mbuf_buf(mb),
+		.len = mbuf_get_left(mb),
+	};
+
+	media_leg_rx(arg, src, &in);
+}
+
+/* Decodes the RTP header of a datagram read by the relay: version 2,
+ * CSRCs and a header extension skipped. EBADMSG if malformed. */
+static int rtp_in_decode(uint8_t *b, size_t n, struct media_rtp_in *in)
+{
+	size_t off;
+
+	if (n < RTP_HEADER_SIZE || (b[0] >> 6) != 2)
+		return EBADMSG;
+	off = RTP_HEADER_SIZE + 4u * (b[0] & 0x0f);
+	if (b[0] & 0x10) {
+		if (off + 4 > n)
+			return EBADMSG;
+		off += 4 + 4u * (size_t)((b[off + 2] << 8) | b[off + 3]);
+	}
+	if (off > n)
+		return EBADMSG;
+	in->pad = (b[0] & 0x20) != 0;
+	in->marker = (b[1] & 0x80) != 0;
+	in->pt = b[1] & 0x7f;
+	in->ts = (uint32_t)b[4] << 24 | (uint32_t)b[5] << 16 |
+		 (uint32_t)b[6] << 8 | b[7];
+	in->ssrc = (uint32_t)b[8] << 24 | (uint32_t)b[9] << 16 |
+		   (uint32_t)b[10] << 8 | b[11];
+	in->p = b + off;
+	in->len = n - off;
+	return 0;
+}
+
+#define LEG_READ_BATCH 8  /* datagrams per recvmmsg(2)                  */
+
+void media_leg_read(struct media_leg *leg)
+{
+	static _Thread_local uint8_t bufs[LEG_READ_BATCH][MEDIA_DGRAM_MAX];
+	struct mmsghdr msgs[LEG_READ_BATCH];
+	struct iovec iov[LEG_READ_BATCH];
+	struct sockaddr_storage from[LEG_READ_BATCH];
+	int n;
+
+	memset(msgs, 0, sizeof(msgs));
+	for (int i = 0; i < LEG_READ_BATCH; i++) {
+		iov[i].iov_base = bufs[i];
+		iov[i].iov_len = sizeof(bufs[i]);
+		msgs[i].msg_hdr.msg_iov = &iov[i];
+		msgs[i].msg_hdr.msg_iovlen = 1;
+		msgs[i].msg_hdr.msg_name = &from[i];
+		msgs[i].msg_hdr.msg_namelen = sizeof(from[i]);
+	}
+	n = recvmmsg(leg->fd, msgs, LEG_READ_BATCH, MSG_DONTWAIT, NULL);
+	for (int i = 0; i < n; i++) {
+		struct media_rtp_in in;
+		struct sa src;
+
+		if ((msgs[i].msg_hdr.msg_flags & MSG_TRUNC) ||
+		    rtp_in_decode(bufs[i], msgs[i].msg_len, &in)) {
+			leg->st.rx_dropped++;
+			continue;
+		}
+		memset(&src, 0, sizeof(src));
+		memcpy(&src.u, &from[i], msgs[i].msg_hdr.msg_namelen <
+		       sizeof(src.u) ? msgs[i].msg_hdr.msg_namelen :
+		       sizeof(src.u));
+		src.len = msgs[i].msg_hdr.msg_namelen;
+		/* a DTMF handler (loop) may unbridge the call: the rest
+		 * of the batch is then taken as by libre, not relayed */
+		media_leg_rx(leg, &src, &in);
+	}
 }
 
 static void rtcp_handler(const struct sa *src, struct rtcp_msg *msg,
@@ -252,7 +368,11 @@ static void rtcp_handler(const struct sa *src, struct rtcp_msg *msg,
 static void leg_destructor(void *data)
 {
 	struct media_leg *leg = data;
+	struct media *m = leg->m;
 
+	media_lock(m);
+	if (leg->relayed)
+		media_relay_detach(leg);
 	if (leg->bridge) {
 		struct media_bridge *b = leg->bridge;
 
@@ -262,6 +382,10 @@ static void leg_destructor(void *data)
 			b->a->bridge = NULL;
 		if (b->b)
 			b->b->bridge = NULL;
+		if (b->a && b->a != leg && b->a->relayed)
+			media_relay_detach(b->a);
+		if (b->b && b->b != leg && b->b->relayed)
+			media_relay_detach(b->b);
 		b->a = NULL;
 		b->b = NULL;
 	}
@@ -272,8 +396,8 @@ static void leg_destructor(void *data)
 	list_unlink(&leg->le_tap);
 	list_unlink(&leg->le);
 	leg->rtp = mem_deref(leg->rtp);
-	leg->txb = mem_deref(leg->txb);
 	leg->name = mem_deref(leg->name);
+	media_unlock(m);
 }
 
 /* Binds the next free even port of the range (round robin, so a port
@@ -301,6 +425,8 @@ static int leg_bind(struct media_leg *leg)
 				 rtcp_handler, leg);
 		if (!err) {
 			leg->port = port;
+			leg->fd = udp_sock_fd(rtp_sock(leg->rtp),
+					      sa_af(&m->laddr));
 			return 0;
 		}
 	}
@@ -321,17 +447,15 @@ int media_leg_alloc(struct media_leg **legp, struct media *m,
 		return ENOMEM;
 	leg->m = m;
 	leg->pt = MEDIA_PT_PCMU;
+	leg->fd = -1;
 	leg->tx_ts = rand_u32();
+	leg->ssrc = rand_u32();
+	leg->seq = rand_u16();
 	leg->tx_marker = true;
 
 	err = str_dup(&leg->name, name ? name : "leg");
 	if (err)
 		goto out;
-	leg->txb = mbuf_alloc(RTP_HEADER_SIZE + MEDIA_PAYLOAD_MAX);
-	if (!leg->txb) {
-		err = ENOMEM;
-		goto out;
-	}
 	err = leg_bind(leg);
 	if (err)
 		goto out;
@@ -365,17 +489,22 @@ int media_leg_set_remote(struct media_leg *leg, const struct sa *raddr,
 	if (te_pt && (te_pt < 96 || te_pt > 127))
 		return EINVAL;
 
+	media_lock(leg->m);
 	leg->raddr = *raddr;
 	leg->pt = pt;
 	leg->te_pt = te_pt;
 	leg->has_remote = true;
+	media_unlock(leg->m);
 	return 0;
 }
 
 void media_leg_set_latch(struct media_leg *leg, bool on)
 {
-	if (leg)
-		leg->latch = on;
+	if (!leg)
+		return;
+	media_lock(leg->m);
+	leg->latch = on;
+	media_unlock(leg->m);
 }
 
 void media_leg_dtmf_handler(struct media_leg *leg, media_dtmf_h *h,
@@ -383,6 +512,7 @@ void media_leg_dtmf_handler(struct media_leg *leg, media_dtmf_h *h,
 {
 	if (!leg)
 		return;
+	/* read on the loop only (the relay thread posts digits there) */
 	leg->dtmfh = h;
 	leg->dtmf_arg = arg;
 }
@@ -390,8 +520,11 @@ void media_leg_dtmf_handler(struct media_leg *leg, media_dtmf_h *h,
 void media_leg_stats_get(const struct media_leg *leg,
 			 struct media_leg_stats *st)
 {
-	if (leg && st)
-		*st = leg->st;
+	if (!leg || !st)
+		return;
+	media_lock(leg->m);
+	*st = leg->st;
+	media_unlock(leg->m);
 }
 
 /* ---------------------------------------------------------------------
@@ -402,15 +535,22 @@ static void bridge_destructor(void *data)
 {
 	struct media_bridge *b = data;
 
+	media_lock(b->m);
+	/* the legs go back to libre's loop before they are unbridged */
 	if (b->a) {
+		if (b->a->relayed)
+			media_relay_detach(b->a);
 		b->a->bridge = NULL;
 		b->a->tx_anchored = false;
 	}
 	if (b->b) {
+		if (b->b->relayed)
+			media_relay_detach(b->b);
 		b->b->bridge = NULL;
 		b->b->tx_anchored = false;
 	}
 	b->m->st.bridges--;
+	media_unlock(b->m);
 }
 
 int media_bridge(struct media_bridge **bp, struct media_leg *a,
@@ -427,13 +567,24 @@ int media_bridge(struct media_bridge **bp, struct media_leg *a,
 	if (!br)
 		return ENOMEM;
 	br->m = a->m;
+
+	media_lock(br->m);
 	br->a = a;
 	br->b = b;
 	a->bridge = br;
 	b->bridge = br;
 	a->tx_anchored = false;
 	b->tx_anchored = false;
-	a->m->st.bridges++;
+	br->m->st.bridges++;
+	/* both sockets go to the relay; if one cannot, the legs stay on
+	 * libre's loop and are relayed from there (slower, same result) */
+	if (media_relay_attach(a) || media_relay_attach(b)) {
+		if (a->relayed)
+			media_relay_detach(a);
+		if (b->relayed)
+			media_relay_detach(b);
+	}
+	media_unlock(br->m);
 	*bp = br;
 	return 0;
 }

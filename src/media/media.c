@@ -27,6 +27,7 @@ static void media_destructor(void *data)
 {
 	struct media *m = data;
 
+	media_relay_stop(m);
 	tmr_cancel(&m->tmr);
 	if (m->tfd >= 0) {
 		fd_close(m->tfd);
@@ -37,6 +38,17 @@ static void media_destructor(void *data)
 	hash_flush(m->cache);
 	m->cache = mem_deref(m->cache);
 	m->prompt_dir = mem_deref(m->prompt_dir);
+	pthread_mutex_destroy(&m->lock);
+}
+
+void media_lock(struct media *m)
+{
+	(void)pthread_mutex_lock(&m->lock);
+}
+
+void media_unlock(struct media *m)
+{
+	(void)pthread_mutex_unlock(&m->lock);
 }
 
 /* ---------------------------------------------------------------------
@@ -47,6 +59,9 @@ void media_step(struct media *m)
 {
 	if (!m)
 		return;
+	/* the relay thread waits while the frame is made (a few µs per
+	 * call; recorders' writes about once a second) */
+	media_lock(m);
 	m->st.ticks++;
 	/* 1. every tapped leg takes this tick's received frame */
 	for (struct le *le = m->tapped.head; le; le = le->next)
@@ -55,7 +70,8 @@ void media_step(struct media *m)
 	media_players_step(m);
 	media_recorders_step(m);
 	media_listens_step(m);
-	/* 3. end handlers last: they may free legs */
+	media_unlock(m);
+	/* 3. end handlers last, the lock not held: they may free legs */
 	media_players_ended(m);
 }
 
@@ -145,6 +161,17 @@ int media_alloc(struct media **mp, const struct sa *laddr,
 	if (!m)
 		return ENOMEM;
 	m->tfd = -1;
+	{
+		pthread_mutexattr_t ma;
+
+		/* recursive: locked functions call each other */
+		pthread_mutexattr_init(&ma);
+		pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE);
+		err = pthread_mutex_init(&m->lock, &ma);
+		pthread_mutexattr_destroy(&ma);
+		if (err)
+			goto out;
+	}
 
 	if (laddr) {
 		m->laddr = *laddr;
@@ -173,6 +200,11 @@ int media_alloc(struct media **mp, const struct sa *laddr,
 
 	m->manual = opts && opts->manual_tick;
 	tmr_init(&m->tmr);
+	if (opts && opts->relay_thread) {
+		err = media_relay_start(m);
+		if (err)
+			goto out;
+	}
 	if (!m->manual)
 		tick_start(m);
 

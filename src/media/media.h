@@ -72,6 +72,8 @@ struct media_opts {
 				    NULL = "build/prompts"               */
 	bool manual_tick;        /* no timer: the owner calls media_step()
 				    (tests, benchmarks)                    */
+	bool relay_thread;       /* relay bridged legs on a thread of their
+				    own (a second core); else on the loop */
 };
 
 /* Creates the context on local address laddr (NULL = 127.0.0.1; the port

@@ -3,6 +3,8 @@
 #ifndef PLATEAU_MEDIA_INT_H
 #define PLATEAU_MEDIA_INT_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <re.h>
 #include "media/media.h"
 #include "media/dtmf.h"
@@ -10,6 +12,7 @@
 #define MEDIA_FIFO_FRAMES 8     /* received audio kept for taps, frames */
 #define MEDIA_FIFO_LEN (MEDIA_FIFO_FRAMES * MEDIA_FRAME) /* samples     */
 #define MEDIA_PAYLOAD_MAX 1280  /* largest G.711 payload relayed, bytes */
+#define MEDIA_DGRAM_MAX 2048    /* largest datagram read by the relay  */
 
 /* One decoded audio file in the context's cache. */
 struct media_audio {
@@ -43,6 +46,15 @@ struct media {
 	struct hash *cache;        /* struct media_audio by path            */
 	struct media_stats st;     /* counters                              */
 	char errmsg[1280];         /* why the last file load failed         */
+
+	/* The relay thread (relay.c), when there is one. Every field of a
+	 * bridged leg that the relay reads or writes is guarded by `lock`:
+	 * the relay thread holds it while it handles one socket's
+	 * packets; the loop takes it in every function that touches a
+	 * leg (recursive: those functions call each other). */
+	pthread_mutex_t lock;      /* see above                             */
+	struct media_relay *relay; /* the relay thread, or NULL: bridged
+				      legs are read from the loop           */
 };
 
 struct media_leg {
@@ -54,6 +66,9 @@ struct media_leg {
 	char *name;                /* for logs                              */
 	struct rtp_sock *rtp;      /* RTP + RTCP sockets                    */
 	uint16_t port;             /* local RTP port                        */
+	int fd;                    /* the RTP socket (owned by rtp)         */
+	bool relayed;              /* bridged: its RTP socket is read by the
+				      relay (relay.c), not by libre         */
 
 	/* far end */
 	bool has_remote;           /* set_remote was called                 */
@@ -63,13 +78,14 @@ struct media_leg {
 	bool latch;                /* remote follows the RTP source         */
 
 	/* what the leg sends: one continuous RTP source */
+	uint32_t ssrc;             /* our SSRC on this leg                  */
+	uint16_t seq;              /* sequence number of the next packet    */
 	uint32_t tx_ts;            /* timestamp following the last sent     */
 	uint64_t tx_last_ms;       /* when we last sent, jiffies ms         */
 	bool tx_anchored;          /* relay ts mapping valid                */
 	uint32_t tx_src_ssrc;      /* ssrc the mapping was made for         */
 	uint32_t tx_off;           /* out ts = in ts + tx_off               */
 	bool tx_marker;            /* set the marker on the next packet     */
-	struct mbuf *txb;          /* frame buffer with RTP headroom        */
 
 	/* what the leg receives */
 	struct media_bridge *bridge; /* bridge it is in, or NULL            */
@@ -100,6 +116,23 @@ struct media_bridge {
 	struct media_leg *b;       /* the other                             */
 };
 
+/* One received RTP packet, header decoded. At least RTP_HEADER_SIZE
+ * bytes before p belong to the buffer (the packet's own header), so the
+ * payload can be re-sent in place. */
+struct media_rtp_in {
+	uint8_t pt;                /* payload type                          */
+	bool marker;               /* M bit                                 */
+	bool pad;                  /* P bit: padding at the end of p        */
+	uint32_t ts;               /* timestamp                             */
+	uint32_t ssrc;             /* source                                */
+	uint8_t *p;                /* payload                               */
+	size_t len;                /* payload bytes, padding included       */
+};
+
+/* From media.c: the lock (no-ops without a relay thread). */
+void media_lock(struct media *m);
+void media_unlock(struct media *m);
+
 /* From media.c: the cache. */
 int media_audio_get(struct media *m, const char *name,
 		    struct media_audio **ap);
@@ -108,6 +141,20 @@ int media_audio_get(struct media *m, const char *name,
 int media_leg_send_pcm(struct media_leg *leg, const int16_t *pcm);
 void media_leg_tap(struct media_leg *leg, bool on);
 void media_leg_pull_frame(struct media_leg *leg);
+/* From leg.c: one received RTP packet (lock held when relayed), and
+ * reading a relayed leg's socket until it is empty (at most a batch). */
+void media_leg_rx(struct media_leg *leg, const struct sa *src,
+		  struct media_rtp_in *in);
+void media_leg_read(struct media_leg *leg);
+/* A digit for the leg's DTMF handler, on the loop. */
+void media_leg_dtmf_report(struct media_leg *leg, char digit);
+
+/* From relay.c: the relay thread and the hand-over of bridged legs. */
+int media_relay_start(struct media *m);
+void media_relay_stop(struct media *m);
+int media_relay_attach(struct media_leg *leg);
+void media_relay_detach(struct media_leg *leg);
+void media_relay_dtmf(struct media_leg *leg, char digit);
 
 /* From play.c / record.c / listen.c: one tick of work. */
 void media_players_step(struct media *m);

@@ -68,6 +68,7 @@ void media_leg_play_clear(struct media_leg *leg)
 {
 	if (!leg->pl)
 		return;
+	media_lock(leg->m);
 	list_unlink(&leg->le_play);
 	leg->pl = mem_deref(leg->pl);
 	leg->clips = mem_deref(leg->clips);
@@ -75,6 +76,7 @@ void media_leg_play_clear(struct media_leg *leg)
 	leg->play_arg = NULL;
 	/* the relay takes the leg back from a fresh anchor */
 	leg->tx_anchored = false;
+	media_unlock(leg->m);
 }
 
 int media_play(struct media_leg *leg, struct media_playlist *pl, bool loop,
@@ -102,6 +104,7 @@ int media_play(struct media_leg *leg, struct media_playlist *pl, bool loop,
 	}
 	(void)total;
 
+	media_lock(leg->m);
 	media_leg_play_clear(leg);
 	list_unlink(&leg->le_end);
 	leg->pl = mem_ref(pl);
@@ -113,6 +116,7 @@ int media_play(struct media_leg *leg, struct media_playlist *pl, bool loop,
 	leg->play_arg = arg;
 	leg->tx_marker = true;
 	list_append(&leg->m->players, &leg->le_play, leg);
+	media_unlock(leg->m);
 	return 0;
 }
 
@@ -120,8 +124,10 @@ void media_play_stop(struct media_leg *leg)
 {
 	if (!leg)
 		return;
+	media_lock(leg->m);
 	media_leg_play_clear(leg);
 	list_unlink(&leg->le_end);
+	media_unlock(leg->m);
 }
 
 bool media_leg_playing(const struct media_leg *leg)
@@ -197,6 +203,7 @@ void media_players_ended(struct media *m)
 		media_play_end_h *eh = leg->play_eh;
 		void *arg = leg->play_arg;
 
+		media_lock(m);
 		list_unlink(&leg->le_end);
 		/* le_play is already unlinked; drop the rest of the player */
 		leg->pl = mem_deref(leg->pl);
@@ -204,6 +211,7 @@ void media_players_ended(struct media *m)
 		leg->play_eh = NULL;
 		leg->play_arg = NULL;
 		leg->tx_anchored = false;
+		media_unlock(m);
 		if (eh)
 			eh(leg, arg);
 	}

@@ -1,9 +1,16 @@
 /* test_media.c — media: WAV reader, DTMF decoding, SIP INFO bodies,
- * announcements, and legs on loopback (relay, transcoding, players,
- * recorder, listen, RFC 4733 digits). */
+ * announcements, and legs on loopback (relay on the loop and on the
+ * relay thread, transcoding, players, recorder, listen, RFC 4733
+ * digits, hangups during relay). */
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <re.h>
 #include <rem_g711.h>
 #include "media/media.h"
@@ -496,9 +503,14 @@ struct fix {
 	char dir[64];
 };
 
+/* Set by the *_thread tests: bridged legs are relayed by the relay
+ * thread instead of the loop. */
+static bool fix_thread;
+
 static int fix_open(struct fix *f, bool manual, uint8_t pt_a, uint8_t pt_b)
 {
-	struct media_opts o = {.manual_tick = manual};
+	struct media_opts o = {.manual_tick = manual,
+			       .relay_thread = fix_thread};
 	int err;
 
 	memset(f, 0, sizeof(*f));
@@ -632,6 +644,27 @@ static int test_relay_same_codec(void)
 static int test_relay_transcode(void)
 {
 	return relay_case(MEDIA_PT_PCMA);
+}
+
+static int test_relay_same_codec_thread(void)
+{
+	int err;
+
+	fix_thread = true;
+	err = relay_case(MEDIA_PT_PCMU);
+	fix_thread = false;
+	return err;
+}
+
+/* A PCMU caller and a PCMA agent through the relay thread. */
+static int test_relay_transcode_thread(void)
+{
+	int err;
+
+	fix_thread = true;
+	err = relay_case(MEDIA_PT_PCMA);
+	fix_thread = false;
+	return err;
 }
 
 /* Every PCMU byte through PCMA and back stays within one quantisation
@@ -818,6 +851,239 @@ static int test_recorder(void)
 	return err;
 }
 
+/* A bridged call recorded: a (PCMU caller) and b (PCMA agent) talk once
+ * each; the relay forwards both ways, transcoded, and the recording has
+ * the caller left and the agent right in the same tick. */
+static int bridged_record_case(void)
+{
+	struct media_bridge *br = NULL;
+	struct media_recorder *r = NULL;
+	struct wav_info wi;
+	struct fix f;
+	char path[128], why[128];
+	uint8_t pl[160], *buf = NULL;
+	size_t len = 0;
+	struct sa dst;
+	int err;
+
+	err = fix_open(&f, true, MEDIA_PT_PCMU, MEDIA_PT_PCMA);
+	if (err)
+		goto out;
+	snprintf(path, sizeof(path), "%s/brec.wav", f.dir);
+	err = media_bridge(&br, f.a, f.b);
+	err = err ? err : media_record_start(&r, f.a, f.b, path);
+	if (err)
+		goto out;
+	dst = leg_addr(f.a);
+	memset(pl, 0x9f, sizeof(pl));
+	peer_send(f.pa, &dst, MEDIA_PT_PCMU, 1, 0, 1, true, pl, 160);
+	dst = leg_addr(f.b);
+	memset(pl, 0xa0, sizeof(pl));
+	peer_send(f.pb, &dst, MEDIA_PT_PCMA, 1, 0, 2, true, pl, 160);
+	f.pb->want = 1;
+	run_loop(1000);
+	f.pa->want = 1;
+	if (f.pa->n < 1)
+		run_loop(1000);
+	if (f.pa->n != 1 || f.pb->n != 1 ||
+	    f.pb->hdr[0].pt != MEDIA_PT_PCMA ||
+	    f.pb->pl[0][0] != g711_pcm2alaw(g711_ulaw2pcm(0x9f)) ||
+	    f.pa->hdr[0].pt != MEDIA_PT_PCMU ||
+	    f.pa->pl[0][0] != g711_pcm2ulaw(g711_alaw2pcm(0xa0))) {
+		fprintf(stderr, "  relay: a got %u, b got %u\n", f.pa->n,
+			f.pb->n);
+		err = EINVAL;
+		goto out;
+	}
+	media_step(f.m);
+	media_step(f.m);
+	if (media_record_samples(r) != 320) {
+		err = EINVAL;
+		goto out;
+	}
+	r = mem_deref(r);
+	br = mem_deref(br);
+
+	err = read_whole(path, &buf, &len);
+	if (err)
+		goto out;
+	unlink(path);
+	err = wav_decode(buf, len, &wi, why, sizeof(why));
+	if (err) {
+		fprintf(stderr, "  %s\n", why);
+		goto out;
+	}
+	if (wi.channels != 2 || wi.frames != 320) {
+		err = EINVAL;
+		goto out;
+	}
+	for (size_t i = 0; i < 320; i++) {
+		const uint8_t *p = wi.data + 4 * i;
+		int16_t l = (int16_t)(uint16_t)(p[0] | (p[1] << 8));
+		int16_t rr = (int16_t)(uint16_t)(p[2] | (p[3] << 8));
+		int16_t wl = i < 160 ? g711_ulaw2pcm(0x9f) : 0;
+		int16_t wr = i < 160 ? g711_alaw2pcm(0xa0) : 0;
+
+		if (l != wl || rr != wr) {
+			fprintf(stderr, "  frame %zu: %d %d want %d %d\n", i,
+				l, rr, wl, wr);
+			err = EINVAL;
+			goto out;
+		}
+	}
+ out:
+	free(buf);
+	mem_deref(r);
+	mem_deref(br);
+	fix_close(&f);
+	return err;
+}
+
+static int test_bridged_record(void)
+{
+	return bridged_record_case();
+}
+
+static int test_bridged_record_thread(void)
+{
+	int err;
+
+	fix_thread = true;
+	err = bridged_record_case();
+	fix_thread = false;
+	return err;
+}
+
+/* A child process blasting PCMU at the even ports from port_lo to
+ * port_hi (the legs of the fixture, old and new) until killed or for
+ * at most 10 s. Raw system calls only. */
+static pid_t blast_start(uint16_t port_lo, uint16_t port_hi)
+{
+	struct sockaddr_in to = {.sin_family = AF_INET};
+	uint8_t pkt[172];
+	uint16_t seq = 0;
+	pid_t pid;
+	int fd;
+
+	pid = fork();
+	if (pid != 0)
+		return pid;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	memset(pkt, 0xd5, sizeof(pkt));
+	pkt[0] = 0x80;                 /* version 2                          */
+	pkt[1] = MEDIA_PT_PCMU;
+	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	for (unsigned i = 0; fd >= 0 && i < 1000000; i++) {
+		uint16_t port = (uint16_t)(port_lo + 2u * (i %
+			((port_hi - port_lo) / 2u + 1u)));
+
+		pkt[2] = (uint8_t)(seq >> 8);
+		pkt[3] = (uint8_t)seq;
+		seq++;
+		to.sin_port = htons(port);
+		(void)sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&to,
+			     sizeof(to));
+		if ((i & 31) == 0)
+			usleep(200);
+		if (getppid() == 1)
+			break;
+	}
+	_exit(0);
+}
+
+/* Hangups during relay: legs leave the relay (unbridge, leg freed
+ * while bridged) while packets keep arriving; afterwards a new bridge
+ * relays as before. ASan (unit-san) catches a use after free. */
+static int hangup_case(void)
+{
+	struct media_bridge *br = NULL;
+	struct media_leg_stats st;
+	struct fix f;
+	uint8_t pl[160];
+	struct sa dst;
+	pid_t pid = -1;
+	int err;
+
+	err = fix_open(&f, true, MEDIA_PT_PCMU, MEDIA_PT_PCMA);
+	if (err)
+		goto out;
+	pid = blast_start(media_leg_port(f.a),
+			  (uint16_t)(media_leg_port(f.c) + 60u));
+	if (pid < 0) {
+		err = errno;
+		goto out;
+	}
+	for (int i = 0; i < 60 && !err; i++) {
+		err = media_bridge(&br, f.a, f.b);
+		if (err)
+			break;
+		run_loop(3);
+		if (i % 3 == 2) {
+			/* the agent hangs up while bridged: its leg goes
+			 * first, the bridge after */
+			f.b = mem_deref(f.b);
+			br = mem_deref(br);
+			err = media_leg_alloc(&f.b, f.m, "b");
+			err = err ? err : media_leg_set_remote(
+				f.b, &f.pb->addr, MEDIA_PT_PCMA, 101);
+		}
+		else {
+			br = mem_deref(br);
+		}
+		run_loop(1);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	pid = -1;
+	if (err)
+		goto out;
+	media_leg_stats_get(f.a, &st);
+	if (st.rx_packets == 0) {
+		fprintf(stderr, "  a received nothing\n");
+		err = EIO;
+		goto out;
+	}
+	/* the legs are whole: one more call relays as before */
+	run_loop(50);
+	f.pb->n = 0;
+	err = media_bridge(&br, f.a, f.b);
+	if (err)
+		goto out;
+	dst = leg_addr(f.a);
+	memset(pl, 0x9f, sizeof(pl));
+	peer_send(f.pa, &dst, MEDIA_PT_PCMU, 7, 160, 9, false, pl, 160);
+	f.pb->want = 1;
+	run_loop(1000);
+	if (f.pb->n != 1 || f.pb->pl[0][0] !=
+	    g711_pcm2alaw(g711_ulaw2pcm(0x9f))) {
+		fprintf(stderr, "  after the hangups b got %u\n", f.pb->n);
+		err = EIO;
+	}
+ out:
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	mem_deref(br);
+	fix_close(&f);
+	return err;
+}
+
+static int test_relay_hangup(void)
+{
+	return hangup_case();
+}
+
+static int test_relay_hangup_thread(void)
+{
+	int err;
+
+	fix_thread = true;
+	err = hangup_case();
+	fix_thread = false;
+	return err;
+}
+
 static int test_listen(void)
 {
 	struct media_listen *l = NULL;
@@ -916,6 +1182,17 @@ static int test_leg_dtmf(void)
 	return err;
 }
 
+/* Digits seen by the relay thread reach the handler on the loop. */
+static int test_leg_dtmf_thread(void)
+{
+	int err;
+
+	fix_thread = true;
+	err = test_leg_dtmf();
+	fix_thread = false;
+	return err;
+}
+
 static int test_leg_args(void)
 {
 	struct media *m = NULL;
@@ -999,10 +1276,17 @@ const struct test tests_media[] = {
 	{"transcode_roundtrip", test_transcode_roundtrip},
 	{"relay_same_codec", test_relay_same_codec},
 	{"relay_transcode", test_relay_transcode},
+	{"relay_same_codec_thread", test_relay_same_codec_thread},
+	{"relay_transcode_thread", test_relay_transcode_thread},
+	{"bridged_record", test_bridged_record},
+	{"bridged_record_thread", test_bridged_record_thread},
+	{"relay_hangup", test_relay_hangup},
+	{"relay_hangup_thread", test_relay_hangup_thread},
 	{"player", test_player},
 	{"recorder", test_recorder},
 	{"listen", test_listen},
 	{"leg_dtmf", test_leg_dtmf},
+	{"leg_dtmf_thread", test_leg_dtmf_thread},
 	{"leg_args", test_leg_args},
 	{NULL, NULL}
 };
