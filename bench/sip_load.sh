@@ -28,6 +28,7 @@
 #   QUICK_RATE QUICK_CALLS QUICK_AGENTS  the quick run    [200 2000 50]
 #   NOSTOP      set: the setup ladder runs every rate (before/after runs)
 #   PLATEAU     the server binary                  [build/plateau]
+#   SERVE_OPTS  extra options for plateau serve (e.g. --no-relay-thread)
 # A step that fails (>= 0.1% failed calls or lost packets) ends its
 # ladder. Every sipp run is bounded (-m calls, timeout); every process
 # started here is stopped on exit. Loopback only.
@@ -112,6 +113,7 @@ serve_start() {
 	"$PLATEAU" serve --data "$W/data" --config "$W/center.json" \
 		--sip 127.0.0.1:0 --rtp-ports 20000-39999 --rate-pps 1000000 \
 		--no-tcp --prompts "$ROOT/build/prompts" $(cat "$W/logins") \
+		${SERVE_OPTS:-} \
 		>"$W/serve.log" 2>&1 &
 	SPID=$!
 	SP=""
@@ -280,9 +282,10 @@ for line in open(sys.argv[1]):
         crx += int(f["caller_rx"])
         arx += int(f["agent_rx"])
 print(conn, n, round(100.0 * (n * want - crx) / max(n * want, 1), 3),
-      round(100.0 * (n * want - arx) / max(n * want, 1), 3))
+      round(100.0 * (n * want - arx) / max(n * want, 1), 3), crx + arx)
 PY
-	read -r CONN ENDED LOSS_IN LOSS_RT <"$W/$nm.loss"
+	# RELAYED: packets plateau received on both legs (each relayed once)
+	read -r CONN ENDED LOSS_IN LOSS_RT RELAYED <"$W/$nm.loss"
 }
 
 full() {
@@ -326,14 +329,17 @@ bridged() {
 	echo
 	echo "== bridged: N calls ramped over 10 s, each bridged to an agent," \
 		"20 s of 20 ms PCMA both ways (peak N concurrent for ~10 s)"
-	printf '%-6s %6s %6s %7s %8s %8s  %s\n' N ok failed bridged \
-		"in-loss" "rt-loss" load
+	printf '%-6s %6s %6s %7s %8s %8s %9s %8s  %s\n' N ok failed bridged \
+		"in-loss" "rt-loss" relayed "us/pkt" load
 	best=0
 	for n in $BRIDGED; do
 		r=$(((n + 9) / 10))
 		bridged_run p_br "$r" "$n" 20 $((n + 20))
-		printf '%-6d %6d %6d %7d %7s%% %7s%%  %s\n' "$n" "$OK" "$KO" \
-			"$CONN" "$LOSS_IN" "$LOSS_RT" "$(load)"
+		# server CPU (all threads, SIP included) per relayed packet
+		printf '%-6d %6d %6d %7d %7s%% %7s%% %9d %8s  %s\n' "$n" "$OK" \
+			"$KO" "$CONN" "$LOSS_IN" "$LOSS_RT" "$RELAYED" \
+			"$(py "round(1e6 * ${SCPU:-0} / max($RELAYED, 1), 2)")" \
+			"$(load)"
 		if [ "$KO" -gt 0 ] || [ "$CONN" -lt "$n" ] ||
 		   [ "$(py "int($LOSS_RT >= 0.1)")" = 1 ]; then
 			break
