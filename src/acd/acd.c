@@ -95,6 +95,11 @@ static void *find_named(const struct hash *h, const char *id)
 	return le ? le->data : NULL;
 }
 
+void *acd_named_find(const struct hash *h, const char *id)
+{
+	return find_named(h, id);
+}
+
 struct queue *acd_queue_find(const struct acd *acd, const char *id)
 {
 	return find_named(acd->queues, id);
@@ -239,7 +244,7 @@ static void agent_state(struct acd *acd, struct agent *a,
 	acd_emit(acd, &ev);
 }
 
-static void agent_unready(struct agent *a)
+void agent_unready(struct agent *a)
 {
 	list_unlink(&a->wle);
 	for (struct le *le = list_head(&a->cms); le; le = le->next) {
@@ -252,7 +257,7 @@ static void agent_unready(struct agent *a)
 static void call_wait(struct acd *acd, struct call *call);
 
 /* Notes that class c changed in this step: route() settles it. */
-static void class_touch(struct acd *acd, struct rclass *c)
+void class_touch(struct acd *acd, struct rclass *c)
 {
 	if (!c->tle.list)
 		list_append(&acd->touched, &c->tle, c);
@@ -467,7 +472,7 @@ static void route(struct acd *acd)
 
 /* route(), then the agents that let a call ring out in this step become
  * ready (the call was offered to the others first), and route() again. */
-static void settle(struct acd *acd)
+void settle(struct acd *acd)
 {
 	route(acd);
 	if (list_isempty(&acd->later))
@@ -620,7 +625,7 @@ static void call_wait(struct acd *acd, struct call *call)
 /* Builds the class chain of a call for queue q (no state change but
  * classes made). Calls without extra skills (x NULL) reuse the queue's
  * chain once made: no class key is built per arrival. */
-static int chain_build(struct acd *acd, struct queue *q, struct skexpr *x,
+int chain_build(struct acd *acd, struct queue *q, struct skexpr *x,
 		       struct rclass **chain)
 {
 	size_t n = q->n_widen + 1;
@@ -844,7 +849,7 @@ static void announce(struct acd *acd, struct call *call)
 
 /* Timers started in one step: at most a few per agent and per call
  * touched; reserving this many up front means none can fail midway. */
-static int reserve(struct acd *acd)
+int reserve(struct acd *acd)
 {
 	size_t n = 2 * acd->n_agents + 16;
 
@@ -987,7 +992,7 @@ static void member_destroy(void *arg)
 	list_unlink(&m->ale);
 }
 
-static void queue_destroy(void *arg)
+void queue_destroy(void *arg)
 {
 	struct queue *q = arg;
 
@@ -1033,6 +1038,7 @@ static void acd_destroy(void *arg)
 	hash_flush(acd->sites);
 	hash_flush(acd->tenants);
 	hash_flush(acd->reasons);
+	list_flush(&acd->gone);
 	mem_deref(acd->calls);
 	mem_deref(acd->classes);
 	mem_deref(acd->queues);
@@ -1218,7 +1224,7 @@ static int expr_parse(struct acd *acd, struct skexpr **ep, const char *s,
 	return 0;
 }
 
-static int queue_conf_check(struct acd *acd, const struct acd_queue_conf *f)
+int queue_conf_check(struct acd *acd, const struct acd_queue_conf *f)
 {
 	const char *id = f->id;
 
@@ -1269,11 +1275,101 @@ static int queue_conf_check(struct acd *acd, const struct acd_queue_conf *f)
 	return 0;
 }
 
+/* Parses the routing part of f (skills, sites, widening) into q, whose
+ * fields are empty; on error q holds what was parsed (its destructor frees
+ * it). Used by acd_queue_add and acd_queue_routing_set. */
+int queue_routing_parse(struct acd *acd, const struct acd_queue_conf *f,
+			struct queue *q)
+{
+	char what[64];
+	int err;
+
+	snprintf(what, sizeof(what), "queue skills");
+	err = expr_parse(acd, &q->skills, f->skills, what);
+	if (err)
+		return err;
+
+	/* sites: space-separated ids, each known, each once */
+	if (f->sites && *f->sites) {
+		const char *p = f->sites;
+		size_t cap = 0;
+
+		for (const char *s = p; *s; s++)
+			cap += *s == ' ';
+		cap += 1;
+		q->sites = mem_zalloc(cap * sizeof(*q->sites), NULL);
+		if (!q->sites) {
+			err = ENOMEM;
+			return err;
+		}
+		while (*p) {
+			char id[ACD_ID_MAX + 1];
+			size_t n = 0;
+			struct site *s;
+
+			while (*p == ' ')
+				p++;
+			if (!*p)
+				break;
+			while (p[n] && p[n] != ' ')
+				n++;
+			if (n > ACD_ID_MAX) {
+				err = acd_err(acd, EINVAL, "queue \"%s\": "
+					      "site id too long", f->id);
+				return err;
+			}
+			memcpy(id, p, n);
+			id[n] = '\0';
+			p += n;
+			s = acd_site_find(acd, id);
+			if (!s) {
+				err = acd_err(acd, ENOENT, "queue \"%s\": "
+					      "unknown site \"%s\"", f->id,
+					      id);
+				return err;
+			}
+			for (unsigned i = 0; i < q->n_sites; i++) {
+				if (q->sites[i] == s) {
+					err = acd_err(acd, EINVAL, "queue "
+						      "\"%s\": site \"%s\" "
+						      "given twice", f->id,
+						      id);
+					return err;
+				}
+			}
+			q->sites[q->n_sites++] = s;
+		}
+	}
+
+	for (size_t i = 0; i < f->n_widen; i++) {
+		const struct acd_widen_step *w = &f->widen[i];
+		struct widen *qw = &q->widen[i];
+
+		q->n_widen = (unsigned)i + 1;
+		qw->after_ms = w->after_ms;
+		if (w->skills) {
+			snprintf(what, sizeof(what),
+				 "widening step %zu skills", i);
+			err = expr_parse(acd, &qw->skills, w->skills, what);
+			if (err)
+				return err;
+			qw->set_skills = true;
+		}
+		if (w->add_queue) {
+			err = str_dup(&qw->add_queue, w->add_queue);
+			if (err)
+				return err;
+		}
+		qw->add_site = w->add_site ?
+			acd_site_find(acd, w->add_site) : NULL;
+	}
+	return 0;
+}
+
 int acd_queue_add(struct acd *acd, const struct acd_queue_conf *f)
 {
 	struct queue *q = NULL;
 	struct tenant *t;
-	char what[64];
 	int err = config_check(acd);
 
 	if (err)
@@ -1301,85 +1397,9 @@ int acd_queue_add(struct acd *acd, const struct acd_queue_conf *f)
 	err = str_dup(&q->id, f->id);
 	if (err)
 		goto out;
-	snprintf(what, sizeof(what), "queue skills");
-	err = expr_parse(acd, &q->skills, f->skills, what);
+	err = queue_routing_parse(acd, f, q);
 	if (err)
 		goto out;
-
-	/* sites: space-separated ids, each known, each once */
-	if (f->sites && *f->sites) {
-		const char *p = f->sites;
-		size_t cap = 0;
-
-		for (const char *s = p; *s; s++)
-			cap += *s == ' ';
-		cap += 1;
-		q->sites = mem_zalloc(cap * sizeof(*q->sites), NULL);
-		if (!q->sites) {
-			err = ENOMEM;
-			goto out;
-		}
-		while (*p) {
-			char id[ACD_ID_MAX + 1];
-			size_t n = 0;
-			struct site *s;
-
-			while (*p == ' ')
-				p++;
-			if (!*p)
-				break;
-			while (p[n] && p[n] != ' ')
-				n++;
-			if (n > ACD_ID_MAX) {
-				err = acd_err(acd, EINVAL, "queue \"%s\": "
-					      "site id too long", f->id);
-				goto out;
-			}
-			memcpy(id, p, n);
-			id[n] = '\0';
-			p += n;
-			s = acd_site_find(acd, id);
-			if (!s) {
-				err = acd_err(acd, ENOENT, "queue \"%s\": "
-					      "unknown site \"%s\"", f->id,
-					      id);
-				goto out;
-			}
-			for (unsigned i = 0; i < q->n_sites; i++) {
-				if (q->sites[i] == s) {
-					err = acd_err(acd, EINVAL, "queue "
-						      "\"%s\": site \"%s\" "
-						      "given twice", f->id,
-						      id);
-					goto out;
-				}
-			}
-			q->sites[q->n_sites++] = s;
-		}
-	}
-
-	for (size_t i = 0; i < f->n_widen; i++) {
-		const struct acd_widen_step *w = &f->widen[i];
-		struct widen *qw = &q->widen[i];
-
-		q->n_widen = (unsigned)i + 1;
-		qw->after_ms = w->after_ms;
-		if (w->skills) {
-			snprintf(what, sizeof(what),
-				 "widening step %zu skills", i);
-			err = expr_parse(acd, &qw->skills, w->skills, what);
-			if (err)
-				goto out;
-			qw->set_skills = true;
-		}
-		if (w->add_queue) {
-			err = str_dup(&qw->add_queue, w->add_queue);
-			if (err)
-				goto out;
-		}
-		qw->add_site = w->add_site ?
-			acd_site_find(acd, w->add_site) : NULL;
-	}
 
 	q->tenant = t;
 	q->strategy = f->strategy;

@@ -240,9 +240,40 @@ int acd_member_remove(struct acd *acd, const char *queue, const char *agent);
  * ignored). They apply from the next arrival, offer, wrap-up or timer;
  * calls already waiting keep their priority and started timers. */
 int acd_queue_settings_set(struct acd *acd, const struct acd_queue_conf *conf);
-/* An agent's skills and tenant, while logged out (EPERM otherwise, or
- * when a membership would cross tenants). */
+/* A queue's routing: its tenant, strategy, skills, sites and widening,
+ * from conf (matched by conf->id; its other settings are ignored: see
+ * acd_queue_settings_set). The queue's routing classes are rebuilt; every
+ * call of the queue keeps its place in line (priority, entry time, entry
+ * order) and is re-evaluated under the new rules at once: a waiting call
+ * takes the widening step its wait so far reaches (no WIDEN event) and may
+ * be offered to an agent the new rules make eligible. A ringing offer or
+ * a connected call is not disturbed. EPERM when a member agent belongs to
+ * another tenant than the new one. */
+int acd_queue_routing_set(struct acd *acd, const struct acd_queue_conf *conf);
+/* An agent's skills and tenant. While logged in, the skills apply to the
+ * next offers (a ringing offer or a call in progress is not disturbed; a
+ * ready agent may be offered a waiting call at once) and the tenant is
+ * refused (EPERM: its memberships and the tenant of its events would
+ * change under a running session); EPERM also when a membership would
+ * cross tenants. */
 int acd_agent_profile_set(struct acd *acd, const struct acd_agent_conf *conf);
+/* Moves a position to another site. An agent logged in there is
+ * re-evaluated for its queues' classes under the new site (as for a
+ * skills change). */
+int acd_position_site_set(struct acd *acd, const char *position,
+			  const char *site);
+/* Removals: refused (EBUSY, acd_errmsg() says why) while in use, and then
+ * nothing changes. A queue: while any call is in it (waiting, ringing or
+ * connected) or another queue's widening names it; its memberships go
+ * with it. An agent: while logged in; its memberships go with it. A
+ * position: while an agent is logged in there. A site: while a position
+ * is there or a queue names it. A tenant: while a queue or an agent is
+ * its. Ids of removed objects in past events stay valid. */
+int acd_queue_remove(struct acd *acd, const char *id);
+int acd_agent_remove(struct acd *acd, const char *id);
+int acd_position_remove(struct acd *acd, const char *id);
+int acd_site_remove(struct acd *acd, const char *id);
+int acd_tenant_remove(struct acd *acd, const char *id);
 
 /* ---------------------------------------------------------------------
  * Inputs

@@ -303,7 +303,10 @@ struct acd {
 	struct list queuel;        /* queues in creation order              */
 	struct list agentl;        /* agents in creation order              */
 	struct list classl;        /* classes in creation order             */
-	struct list objl;          /* every owned object, freed at the end  */
+	struct list gone;          /* removed tenants, sites, positions,
+				      queues and agents (through their he),
+				      kept since events and timers point at
+				      them; freed at the end                */
 	unsigned n_classes;        /* classes made                          */
 	size_t n_agents;           /* agents added                          */
 	size_t n_positions;        /* positions added                       */
@@ -334,6 +337,19 @@ struct call *acd_call_find(const struct acd *acd, uint64_t id);
 struct site *acd_site_find(const struct acd *acd, const char *id);
 struct member *acd_member_find(const struct queue *q,
 			       const struct agent *a);
+
+/* acd.c, for live.c */
+void agent_unready(struct agent *a);
+void class_touch(struct acd *acd, struct rclass *c);
+void settle(struct acd *acd);
+int chain_build(struct acd *acd, struct queue *q, struct skexpr *x,
+		struct rclass **chain);
+int reserve(struct acd *acd);
+int queue_routing_parse(struct acd *acd, const struct acd_queue_conf *f,
+			struct queue *q);
+void queue_destroy(void *arg);
+int queue_conf_check(struct acd *acd, const struct acd_queue_conf *f);
+void *acd_named_find(const struct hash *h, const char *id);
 
 /* timers.c */
 int timer_start(struct acd *acd, acd_ms_t due, enum tmr_kind kind,

@@ -31,6 +31,7 @@ static void class_destroy(void *arg)
 		for (unsigned i = 0; i <= c->n_xq; i++)
 			list_unlink(&c->qlinks[i]);
 	}
+	hash_unlink(&c->he);
 	list_unlink(&c->le);
 	list_unlink(&c->tle);
 	list_flush(&c->cms);

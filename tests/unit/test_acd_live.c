@@ -91,8 +91,10 @@ static int test_agent_profile(void)
 	TEST_EQ(acd_call_arrive(f.acd, 1000, "q1", NULL, &call), 0);
 	TEST_EQ(acd_agent_login(f.acd, 1001, "a1", "p1"), 0);
 	TEST_EQ(f.offers, 0);
-	/* logged in: refused */
+	/* logged in: the tenant is refused, the skills apply (below) */
+	ac.tenant = "t2";
 	TEST_EQ(acd_agent_profile_set(f.acd, &ac), EPERM);
+	ac.tenant = "t1";
 	TEST_EQ(acd_agent_logout(f.acd, 1002, "a1"), 0);
 	/* bad skills and another tenant's membership: refused */
 	ac.skills = "lang:fr=9";
