@@ -275,6 +275,15 @@ int acd_position_remove(struct acd *acd, const char *id);
 int acd_site_remove(struct acd *acd, const char *id);
 int acd_tenant_remove(struct acd *acd, const char *id);
 
+enum acd_kind {
+	ACD_KIND_TENANT = 0, ACD_KIND_SITE, ACD_KIND_POSITION, ACD_KIND_QUEUE,
+	ACD_KIND_AGENT,
+};
+
+/* Would the removal of that object be taken now? 0, or the error the
+ * removal would give (acd_errmsg() says why); changes nothing. */
+int acd_remove_check(struct acd *acd, enum acd_kind kind, const char *id);
+
 /* ---------------------------------------------------------------------
  * Inputs
  * ------------------------------------------------------------------- */

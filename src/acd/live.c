@@ -454,18 +454,15 @@ static void gone(struct acd *acd, struct le *he, void *o)
 	list_append(&acd->gone, he, o);
 }
 
-int acd_queue_remove(struct acd *acd, const char *id)
+/* Each removal's checks: 0, or the error (acd_errmsg says why). */
+
+static int queue_remove_check(struct acd *acd, const char *id,
+			      struct queue **qp)
 {
 	struct qcalls qc = {NULL, NULL, 0, 0};
-	struct queue *q;
+	struct queue *q = acd_queue_find(acd, id);
 	struct le *le;
 
-	if (!acd || !id)
-		return EINVAL;
-	if (acd->in_handler)
-		return acd_err(acd, EPERM, "input from inside the event "
-			       "handler");
-	q = acd_queue_find(acd, id);
 	if (!q)
 		return acd_err(acd, ENOENT, "unknown queue \"%s\"", id);
 	qc.q = q;
@@ -495,75 +492,36 @@ int acd_queue_remove(struct acd *acd, const char *id)
 					       "queue \"%s\"", id, c->q->id);
 		}
 	}
-	/* Nothing fails from here. */
-	le = list_head(&acd->classl);
-	while (le) {
-		struct rclass *c = le->data;
-
-		le = le->next;
-		if (c->q != q)
-			continue;
-		mem_deref(c);
-		acd->n_classes--;
-	}
-	while (!list_isempty(&q->members)) {
-		struct member *m = list_head(&q->members)->data;
-
-		mem_deref(m);
-	}
-	memset(q->agents, 0, sizeof(q->agents));
-	memset(q->plain, 0, sizeof(q->plain));
-	list_unlink(&q->le);
-	gone(acd, &q->he, q);
-	acd->n_queues--;
+	*qp = q;
 	return 0;
 }
 
-int acd_agent_remove(struct acd *acd, const char *id)
+static int agent_remove_check(struct acd *acd, const char *id,
+			      struct agent **ap)
 {
-	struct agent *a;
+	struct agent *a = acd_agent_find(acd, id);
 
-	if (!acd || !id)
-		return EINVAL;
-	if (acd->in_handler)
-		return acd_err(acd, EPERM, "input from inside the event "
-			       "handler");
-	a = acd_agent_find(acd, id);
 	if (!a)
 		return acd_err(acd, ENOENT, "unknown agent \"%s\"", id);
 	if (a->state != ACD_AGENT_LOGGED_OUT)
 		return acd_err(acd, EBUSY, "agent \"%s\" is logged in at "
 			       "\"%s\" (%s)", id, a->pos->id,
 			       acd_agent_state_name(a->state));
-	while (!list_isempty(&a->members)) {
-		struct member *m = list_head(&a->members)->data;
-
-		m->q->agents[a->state]--;
-		mem_deref(m);
-	}
-	list_unlink(&a->le);
-	gone(acd, &a->he, a);
-	acd->n_agents--;
+	*ap = a;
 	return 0;
 }
 
-int acd_position_remove(struct acd *acd, const char *id)
+static int position_remove_check(struct acd *acd, const char *id,
+				 struct position **pp)
 {
-	struct position *p;
+	struct position *p = acd_named_find(acd->positions, id);
 
-	if (!acd || !id)
-		return EINVAL;
-	if (acd->in_handler)
-		return acd_err(acd, EPERM, "input from inside the event "
-			       "handler");
-	p = acd_named_find(acd->positions, id);
 	if (!p)
 		return acd_err(acd, ENOENT, "unknown position \"%s\"", id);
 	if (p->agent)
 		return acd_err(acd, EBUSY, "position \"%s\": agent \"%s\" "
 			       "is logged in there", id, p->agent->id);
-	gone(acd, &p->he, p);
-	acd->n_positions--;
+	*pp = p;
 	return 0;
 }
 
@@ -575,17 +533,12 @@ static bool position_at(struct le *le, void *arg)
 	return p->site == arg;
 }
 
-int acd_site_remove(struct acd *acd, const char *id)
+static int site_remove_check(struct acd *acd, const char *id,
+			     struct site **sp)
 {
-	struct site *s;
+	struct site *s = acd_site_find(acd, id);
 	struct le *le;
 
-	if (!acd || !id)
-		return EINVAL;
-	if (acd->in_handler)
-		return acd_err(acd, EPERM, "input from inside the event "
-			       "handler");
-	s = acd_site_find(acd, id);
 	if (!s)
 		return acd_err(acd, ENOENT, "unknown site \"%s\"", id);
 	le = hash_apply(acd->positions, position_at, s);
@@ -614,21 +567,16 @@ int acd_site_remove(struct acd *acd, const char *id)
 					       "queue \"%s\"", id, c->q->id);
 		}
 	}
-	gone(acd, &s->he, s);
+	*sp = s;
 	return 0;
 }
 
-int acd_tenant_remove(struct acd *acd, const char *id)
+static int tenant_remove_check(struct acd *acd, const char *id,
+			       struct tenant **tp)
 {
-	struct tenant *t;
+	struct tenant *t = acd_named_find(acd->tenants, id);
 	struct le *le;
 
-	if (!acd || !id)
-		return EINVAL;
-	if (acd->in_handler)
-		return acd_err(acd, EPERM, "input from inside the event "
-			       "handler");
-	t = acd_named_find(acd->tenants, id);
 	if (!t)
 		return acd_err(acd, ENOENT, "unknown tenant \"%s\"", id);
 	for (le = list_head(&acd->queuel); le; le = le->next) {
@@ -645,6 +593,139 @@ int acd_tenant_remove(struct acd *acd, const char *id)
 			return acd_err(acd, EBUSY, "tenant \"%s\" has agent "
 				       "\"%s\"", id, a->id);
 	}
+	*tp = t;
+	return 0;
+}
+
+static int remove_prologue(struct acd *acd, const char *id)
+{
+	if (!acd || !id)
+		return EINVAL;
+	if (acd->in_handler)
+		return acd_err(acd, EPERM, "input from inside the event "
+			       "handler");
+	return 0;
+}
+
+int acd_remove_check(struct acd *acd, enum acd_kind kind, const char *id)
+{
+	void *o = NULL;
+	int err = remove_prologue(acd, id);
+
+	if (err)
+		return err;
+	switch (kind) {
+
+	case ACD_KIND_TENANT:
+		return tenant_remove_check(acd, id, (struct tenant **)&o);
+
+	case ACD_KIND_SITE:
+		return site_remove_check(acd, id, (struct site **)&o);
+
+	case ACD_KIND_POSITION:
+		return position_remove_check(acd, id, (struct position **)&o);
+
+	case ACD_KIND_QUEUE:
+		return queue_remove_check(acd, id, (struct queue **)&o);
+
+	case ACD_KIND_AGENT:
+		return agent_remove_check(acd, id, (struct agent **)&o);
+
+	default:
+		return EINVAL;
+	}
+}
+
+int acd_queue_remove(struct acd *acd, const char *id)
+{
+	struct queue *q = NULL;
+	struct le *le;
+	int err = remove_prologue(acd, id);
+
+	if (!err)
+		err = queue_remove_check(acd, id, &q);
+	if (err)
+		return err;
+	le = list_head(&acd->classl);
+	while (le) {
+		struct rclass *c = le->data;
+
+		le = le->next;
+		if (c->q != q)
+			continue;
+		mem_deref(c);
+		acd->n_classes--;
+	}
+	while (!list_isempty(&q->members)) {
+		struct member *m = list_head(&q->members)->data;
+
+		mem_deref(m);
+	}
+	memset(q->agents, 0, sizeof(q->agents));
+	memset(q->plain, 0, sizeof(q->plain));
+	list_unlink(&q->le);
+	gone(acd, &q->he, q);
+	acd->n_queues--;
+	return 0;
+}
+
+int acd_agent_remove(struct acd *acd, const char *id)
+{
+	struct agent *a = NULL;
+	int err = remove_prologue(acd, id);
+
+	if (!err)
+		err = agent_remove_check(acd, id, &a);
+	if (err)
+		return err;
+	while (!list_isempty(&a->members)) {
+		struct member *m = list_head(&a->members)->data;
+
+		m->q->agents[a->state]--;
+		mem_deref(m);
+	}
+	list_unlink(&a->le);
+	gone(acd, &a->he, a);
+	acd->n_agents--;
+	return 0;
+}
+
+int acd_position_remove(struct acd *acd, const char *id)
+{
+	struct position *p = NULL;
+	int err = remove_prologue(acd, id);
+
+	if (!err)
+		err = position_remove_check(acd, id, &p);
+	if (err)
+		return err;
+	gone(acd, &p->he, p);
+	acd->n_positions--;
+	return 0;
+}
+
+int acd_site_remove(struct acd *acd, const char *id)
+{
+	struct site *s = NULL;
+	int err = remove_prologue(acd, id);
+
+	if (!err)
+		err = site_remove_check(acd, id, &s);
+	if (err)
+		return err;
+	gone(acd, &s->he, s);
+	return 0;
+}
+
+int acd_tenant_remove(struct acd *acd, const char *id)
+{
+	struct tenant *t = NULL;
+	int err = remove_prologue(acd, id);
+
+	if (!err)
+		err = tenant_remove_check(acd, id, &t);
+	if (err)
+		return err;
 	gone(acd, &t->he, t);
 	return 0;
 }

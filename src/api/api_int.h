@@ -44,6 +44,7 @@ struct api_ev {
 	char *tenant;              /* NULL = operator-only                  */
 	char *agent;               /* agent concerned, or NULL              */
 	char *json;                /* the data: line                        */
+	bool config;               /* "event: config", else "event: acd"    */
 };
 
 /* Today's counts of one queue (since local midnight). */
@@ -170,6 +171,9 @@ void api_session_drop(struct api *api, struct api_session *s);
 bool api_may_see(const struct api_user *u, const char *tenant);
 
 /* events.c */
+void api_config_event(struct api *api, const char *kind, const char *id,
+		      const char *action, const char *tenant,
+		      const char *by);
 bool api_ev_visible(const struct api_user *u, const struct api_ev *e);
 int api_ev_print(struct mbuf *mb, const struct api_ev *e);
 const struct api_ev *api_ev_get(const struct api *api, uint64_t id);

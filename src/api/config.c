@@ -246,84 +246,104 @@ static bool same_members(const struct center_agent *a,
 	return true;
 }
 
-/* Checks that the engine can go from old to new live; fills msg. */
+static bool same_routing(const struct center_queue *a,
+			 const struct center_queue *b)
+{
+	return !strcmp(a->tenant, b->tenant) &&
+		a->acd.strategy == b->acd.strategy &&
+		same_str(a->acd.skills, b->acd.skills) &&
+		same_str(a->acd.sites, b->acd.sites) &&
+		same_widen(&a->acd, &b->acd);
+}
+
+/* Checks that the running engine can go from old to new now: objects
+ * removed must be unused (no call in a queue, no agent logged in at a
+ * position...), a logged-in agent keeps its tenant. Returns 0, or EBUSY
+ * with msg saying why (nothing has changed). */
 static int engine_check(struct api *api, const struct center *o,
 			const struct center *n, char *msg, size_t sz)
 {
 	struct acd *acd = api->deps.acd;
 
-	for (size_t i = 0; i < o->n_tenants; i++) {
-		if (!center_tenant_find(n, o->tenants[i].id))
-			goto gone_t;
-	}
-	for (size_t i = 0; i < o->n_sites; i++) {
-		if (!center_site_find(n, o->sites[i].id)) {
-			re_snprintf(msg, sz, "site '%s' cannot be removed "
-				    "from the running engine (restart)",
-				    o->sites[i].id);
-			return EPERM;
-		}
-	}
-	for (size_t i = 0; i < o->n_positions; i++) {
-		const struct center_position *p = &o->positions[i];
-		const struct center_position *q =
-			center_position_find(n, p->id);
-
-		if (!q || strcmp(p->site, q->site)) {
-			re_snprintf(msg, sz, "position '%s' cannot be removed "
-				    "or moved to another site in the running "
-				    "engine (restart)", p->id);
-			return EPERM;
-		}
-	}
-	for (size_t i = 0; i < o->n_queues; i++) {
-		const struct center_queue *a = &o->queues[i];
-		const struct center_queue *b = center_queue_find(n, a->id);
-
-		if (!b) {
-			re_snprintf(msg, sz, "queue '%s' cannot be removed "
-				    "from the running engine (restart)",
-				    a->id);
-			return EPERM;
-		}
-		if (strcmp(a->tenant, b->tenant) ||
-		    a->acd.strategy != b->acd.strategy ||
-		    !same_str(a->acd.skills, b->acd.skills) ||
-		    !same_str(a->acd.sites, b->acd.sites) ||
-		    !same_widen(&a->acd, &b->acd)) {
-			re_snprintf(msg, sz, "queue '%s': its tenant, "
-				    "strategy, skills, sites and widening "
-				    "change only at a restart; its other "
-				    "settings change live", a->id);
-			return EPERM;
-		}
-	}
 	for (size_t i = 0; i < o->n_agents; i++) {
 		const struct center_agent *a = &o->agents[i];
 		const struct center_agent *b = center_agent_find(n, a->id);
 		struct acd_agent_info ai;
 
 		if (!b) {
-			re_snprintf(msg, sz, "agent '%s' cannot be removed "
-				    "from the running engine (restart)",
-				    a->id);
-			return EPERM;
+			if (acd_remove_check(acd, ACD_KIND_AGENT, a->id))
+				goto busy;
+			continue;
 		}
-		if ((!same_str(a->skills, b->skills) ||
-		     !same_str(a->tenant, b->tenant)) &&
+		if (!same_str(a->tenant, b->tenant) &&
 		    !acd_agent_info(acd, a->id, &ai) &&
 		    ai.state != ACD_AGENT_LOGGED_OUT) {
 			re_snprintf(msg, sz, "agent '%s' is logged in: its "
-				    "skills and tenant change once it is "
-				    "logged out", a->id);
-			return EPERM;
+				    "tenant changes once it is logged out "
+				    "(its skills and queues change live)",
+				    a->id);
+			return EBUSY;
 		}
 	}
+	for (size_t i = 0; i < o->n_queues; i++) {
+		if (!center_queue_find(n, o->queues[i].id) &&
+		    acd_remove_check(acd, ACD_KIND_QUEUE, o->queues[i].id))
+			goto busy;
+	}
+	for (size_t i = 0; i < o->n_positions; i++) {
+		if (!center_position_find(n, o->positions[i].id) &&
+		    acd_remove_check(acd, ACD_KIND_POSITION,
+				     o->positions[i].id))
+			goto busy;
+	}
 	return 0;
- gone_t:
-	re_snprintf(msg, sz, "tenants cannot be removed from the running "
-		    "engine (restart)");
-	return EPERM;
+ busy:
+	re_snprintf(msg, sz, "%s", acd_errmsg(acd));
+	return EBUSY;
+}
+
+/* Removals after everything else (an agent before its queues, a position
+ * before its site, a site or queue before its tenant); in_use was checked
+ * by engine_check, dangling references by center_parse. */
+static int engine_remove(struct acd *acd, const struct center *o,
+			 const struct center *n)
+{
+	int err = 0;
+
+	for (size_t i = 0; i < o->n_agents && !err; i++) {
+		if (!center_agent_find(n, o->agents[i].id))
+			err = acd_agent_remove(acd, o->agents[i].id);
+	}
+	for (size_t i = 0; i < o->n_queues && !err; i++) {
+		if (!center_queue_find(n, o->queues[i].id))
+			err = acd_queue_remove(acd, o->queues[i].id);
+	}
+	for (size_t i = 0; i < o->n_positions && !err; i++) {
+		if (!center_position_find(n, o->positions[i].id))
+			err = acd_position_remove(acd, o->positions[i].id);
+	}
+	for (size_t i = 0; i < o->n_sites && !err; i++) {
+		if (!center_site_find(n, o->sites[i].id))
+			err = acd_site_remove(acd, o->sites[i].id);
+	}
+	for (size_t i = 0; i < o->n_tenants && !err; i++) {
+		if (!center_tenant_find(n, o->tenants[i].id))
+			err = acd_tenant_remove(acd, o->tenants[i].id);
+	}
+	return err;
+}
+
+static int members_set(struct acd *acd, const struct center_agent *a,
+		       const struct center_agent *b)
+{
+	int err = 0;
+
+	for (size_t j = 0; a && j < a->n_members && !err; j++)
+		err = acd_member_remove(acd, a->members[j].queue, a->id);
+	for (size_t j = 0; b && j < b->n_members && !err; j++)
+		err = acd_member_add(acd, b->members[j].queue, b->id,
+				     b->members[j].weight);
+	return err;
 }
 
 /* Tells the engine; checked by engine_check and a scratch engine, so an
@@ -344,17 +364,28 @@ static int engine_apply(struct api *api, const struct center *o,
 	}
 	for (size_t i = 0; i < n->n_positions && !err; i++) {
 		const struct center_position *p = &n->positions[i];
+		const struct center_position *was =
+			center_position_find(o, p->id);
 
-		if (!center_position_find(o, p->id))
+		if (!was)
 			err = acd_position_add(acd, p->id, p->site);
+		else if (strcmp(was->site, p->site))
+			err = acd_position_site_set(acd, p->id, p->site);
+	}
+	/* new queues first: a widening step may name one */
+	for (size_t i = 0; i < n->n_queues && !err; i++) {
+		if (!center_queue_find(o, n->queues[i].id))
+			err = acd_queue_add(acd, &n->queues[i].acd);
 	}
 	for (size_t i = 0; i < n->n_queues && !err; i++) {
 		const struct center_queue *q = &n->queues[i];
+		const struct center_queue *was = center_queue_find(o, q->id);
 
-		if (!center_queue_find(o, q->id))
-			err = acd_queue_add(acd, &q->acd);
-		else
-			err = acd_queue_settings_set(acd, &q->acd);
+		if (!was)
+			continue;
+		err = acd_queue_settings_set(acd, &q->acd);
+		if (!err && !same_routing(was, q))
+			err = acd_queue_routing_set(acd, &q->acd);
 	}
 	for (size_t i = 0; i < n->n_agents && !err; i++) {
 		const struct center_agent *b = &n->agents[i];
@@ -363,31 +394,26 @@ static int engine_apply(struct api *api, const struct center *o,
 
 		if (!a) {
 			err = acd_agent_add(acd, &ac);
+			if (!err)
+				err = members_set(acd, NULL, b);
+			continue;
 		}
-		else if (!same_str(a->skills, b->skills) ||
-			 !same_str(a->tenant, b->tenant)) {
-			/* memberships first may block a tenant change */
-			for (size_t j = 0; j < a->n_members && !err; j++)
-				err = acd_member_remove(acd,
-							a->members[j].queue,
-							a->id);
+		if (!same_str(a->tenant, b->tenant)) {
+			/* memberships first: they would cross tenants */
+			err = members_set(acd, a, NULL);
 			if (!err)
 				err = acd_agent_profile_set(acd, &ac);
-			for (size_t j = 0; j < b->n_members && !err; j++)
-				err = acd_member_add(acd, b->members[j].queue,
-						     b->id,
-						     b->members[j].weight);
+			if (!err)
+				err = members_set(acd, NULL, b);
 			continue;
 		}
-		if (a && same_members(a, b))
-			continue;
-		for (size_t j = 0; a && j < a->n_members && !err; j++)
-			err = acd_member_remove(acd, a->members[j].queue,
-						a->id);
-		for (size_t j = 0; j < b->n_members && !err; j++)
-			err = acd_member_add(acd, b->members[j].queue, b->id,
-					     b->members[j].weight);
+		if (!same_str(a->skills, b->skills))
+			err = acd_agent_profile_set(acd, &ac);
+		if (!err && !same_members(a, b))
+			err = members_set(acd, a, b);
 	}
+	if (!err)
+		err = engine_remove(acd, o, n);
 	return err;
 }
 
@@ -527,6 +553,35 @@ static void users_sync(struct api *api, const struct center *c)
 	}
 }
 
+/* The config event(s) of an accepted change: to the object's tenant as it
+ * now is, and a delete to its former tenant when it moved (or went). The
+ * tenants section's objects are their own tenant's; sites, positions and
+ * pause reasons the operator's. */
+static void config_announce(struct api *api, const struct api_req *req,
+			    const struct section *s, enum op op,
+			    const char *id, const char *old_tenant,
+			    const struct odict_entry *now)
+{
+	const char *by = req->user->name;
+	const char *new_t = NULL, *old_t = old_tenant[0] ? old_tenant : NULL;
+
+	if (!strcmp(s->name, "tenants")) {
+		api_config_event(api, s->name, id, op == OP_CREATE ? "create" :
+				 op == OP_DELETE ? "delete" : "update", id, by);
+		return;
+	}
+	if (op == OP_DELETE) {
+		api_config_event(api, s->name, id, "delete", old_t, by);
+		return;
+	}
+	if (now && now->type == ODICT_OBJECT)
+		new_t = elem_str(now->u.odict, "tenant");
+	api_config_event(api, s->name, id, op == OP_CREATE ? "create" :
+			 "update", new_t, by);
+	if (op != OP_CREATE && old_t && !same_str(old_t, new_t))
+		api_config_event(api, s->name, id, "delete", old_t, by);
+}
+
 static void config_change(struct api *api, struct api_req *req,
 			  struct api_reply *r, const struct section *s,
 			  const char *id, enum op op)
@@ -537,6 +592,7 @@ static void config_change(struct api *api, struct api_req *req,
 	struct center *nc = NULL;
 	struct acd *scratch = NULL;
 	char *text = NULL, msg[512], key[16], created[CENTER_ID_MAX + 1] = "";
+	char built[16] = "", old_t[CENTER_ID_MAX + 1] = "";
 	size_t idx = 0;
 	bool found = false;
 	struct le *le;
@@ -617,6 +673,10 @@ static void config_change(struct api *api, struct api_req *req,
 		}
 		else {
 			found = true;
+			if (elem_str(e->u.odict, "tenant"))
+				str_ncpy(old_t, elem_str(e->u.odict,
+							 "tenant"),
+					 sizeof(old_t));
 			if (!elem_mine(req->user, s, e->u.odict)) {
 				api_error(r, 403, "forbidden", "%s '%s' is "
 					  "not your tenant's", s->name, id);
@@ -624,6 +684,7 @@ static void config_change(struct api *api, struct api_req *req,
 			}
 			if (op == OP_DELETE)
 				continue;
+			str_ncpy(built, key, sizeof(built));
 			err = elem_build(api, r, req->user, s, op, e->u.odict,
 					 body, narr, key);
 			idx++;
@@ -637,6 +698,7 @@ static void config_change(struct api *api, struct api_req *req,
 	}
 	if (op == OP_CREATE) {
 		re_snprintf(key, sizeof(key), "%zu", idx);
+		str_ncpy(built, key, sizeof(built));
 		err = elem_build(api, r, req->user, s, op, NULL, body, narr,
 				 key);
 	}
@@ -682,8 +744,10 @@ static void config_change(struct api *api, struct api_req *req,
 		api_error(r, 503, "unavailable", "configuration: %m", err);
 		goto out;
 	}
+	/* the engine's clock to now: what the change routes is timed now */
+	(void)acd_tick(api->deps.acd, api_now(api));
 	if (engine_check(api, cur, nc, msg, sizeof(msg))) {
-		api_error(r, 409, "needs_restart", "%s", msg);
+		api_error(r, 409, "in_use", "%s", msg);
 		goto out;
 	}
 	if (api->deps.store && store_center_save(api->deps.store, nc)) {
@@ -704,6 +768,8 @@ static void config_change(struct api *api, struct api_req *req,
 		users_sync(api, nc);
 	nc = NULL;
 	api->config_changes++;
+	config_announce(api, req, s, op, op == OP_CREATE ? created : id,
+			old_t, built[0] ? odict_lookup(narr, built) : NULL);
 	if (err)
 		goto out;
 	/* The element as it is now. */

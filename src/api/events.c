@@ -78,21 +78,16 @@ static int ev_json_h(struct re_printf *pf, void *arg)
 	return ev_json(pf, arg);
 }
 
-/* Stores the event in the window (the oldest falls out) and pushes it to
- * the stream clients. O(clients) per event. */
-void api_acd_event(const struct acd_event *ev, void *arg)
+/* Stores an event (json taken) in the window (the oldest falls out) and
+ * pushes it to the stream clients. O(clients) per event. */
+static void ev_store(struct api *api, char *json, const char *tenant_id,
+		     const char *agent_id, bool config)
 {
-	struct api *api = arg;
 	struct api_ev *e;
-	char *json = NULL, *tenant = NULL, *agent = NULL;
+	char *tenant = NULL, *agent = NULL;
 
-	if (!api || !ev)
-		return;
-	api->events_in++;
-	api_today_event(api, ev);
-	if (re_sdprintf(&json, "%H", ev_json_h, (void *)ev) ||
-	    (ev->tenant && str_dup(&tenant, ev->tenant)) ||
-	    (ev->agent && str_dup(&agent, ev->agent))) {
+	if (!json || (tenant_id && str_dup(&tenant, tenant_id)) ||
+	    (agent_id && str_dup(&agent, agent_id))) {
 		mem_deref(json);
 		mem_deref(tenant);
 		return;
@@ -105,7 +100,42 @@ void api_acd_event(const struct acd_event *ev, void *arg)
 	e->json = json;
 	e->tenant = tenant;
 	e->agent = agent;
+	e->config = config;
 	api_sse_pump(api);
+}
+
+void api_acd_event(const struct acd_event *ev, void *arg)
+{
+	struct api *api = arg;
+	char *json = NULL;
+
+	if (!api || !ev)
+		return;
+	api->events_in++;
+	api_today_event(api, ev);
+	if (re_sdprintf(&json, "%H", ev_json_h, (void *)ev))
+		return;
+	ev_store(api, json, ev->tenant, ev->agent, false);
+}
+
+/* An accepted configuration change, as "event: config": the section
+ * (kind), the object's id, the action (create, update, delete) and who
+ * made it; seen by the object's tenant (tenant NULL: operator only). */
+void api_config_event(struct api *api, const char *kind, const char *id,
+		      const char *action, const char *tenant,
+		      const char *by)
+{
+	char *json = NULL;
+
+	if (!api || !kind || !id || !action)
+		return;
+	if (re_sdprintf(&json, "{\"type\":\"config\",\"time\":%lld,"
+			"\"kind\":\"%s\",\"id\":%H,\"action\":\"%s\","
+			"\"tenant\":%H,\"by\":%H}", (long long)api_now(api),
+			kind, api_json_str, id, action, api_json_str, tenant,
+			api_json_str, by))
+		return;
+	ev_store(api, json, tenant, NULL, true);
 }
 
 const struct api_ev *api_ev_get(const struct api *api, uint64_t id)
@@ -137,6 +167,7 @@ bool api_ev_visible(const struct api_user *u, const struct api_ev *e)
 
 int api_ev_print(struct mbuf *mb, const struct api_ev *e)
 {
-	return mbuf_printf(mb, "id: %llu\nevent: acd\ndata: %s\n\n",
-			   (unsigned long long)e->id, e->json);
+	return mbuf_printf(mb, "id: %llu\nevent: %s\ndata: %s\n\n",
+			   (unsigned long long)e->id,
+			   e->config ? "config" : "acd", e->json);
 }

@@ -149,6 +149,27 @@ void registrar_sweep(struct registrar *reg, uint64_t now)
 	}
 }
 
+void registrar_forget_unknown(struct registrar *reg)
+{
+	uint32_t i, bsize;
+	uint8_t ha1[16];
+
+	if (!reg)
+		return;
+	bsize = hash_bsize(reg->ht);
+	for (i = 0; i < bsize; i++) {
+		struct le *le = list_head(hash_list(reg->ht, i));
+
+		while (le) {
+			struct binding *b = le->data;
+
+			le = le->next;
+			if (reg->ha1h(b->r.user, ha1, reg->arg) == ENOENT)
+				binding_remove(reg, b);
+		}
+	}
+}
+
 unsigned registrar_count(const struct registrar *reg)
 {
 	return reg ? reg->n : 0;

@@ -56,6 +56,11 @@ int registrar_auth(struct registrar *reg, const struct sip_msg *msg,
 const struct registration *registrar_find(const struct registrar *reg,
 					  const char *user, uint64_t now);
 
+/* Drops the bindings of users the HA1 handler no longer knows (a
+ * position removed, or its SIP user renamed, by a live configuration
+ * change). O(bindings). */
+void registrar_forget_unknown(struct registrar *reg);
+
 /* Adds or replaces a binding directly (tests, static phones). */
 int registrar_bind(struct registrar *reg, const char *user,
 		   const char *contact, uint32_t expires_s, uint64_t now);

@@ -396,6 +396,7 @@ void sipd_center_set(struct sipd *s, const struct center *c)
 	if (!s || !c)
 		return;
 	s->conf.center = c;
+	registrar_forget_unknown(s->reg);
 	ivr_prompts_make(s);
 }
 

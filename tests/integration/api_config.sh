@@ -70,9 +70,9 @@ check "positions read back without their HA1" sh -c \
 req PATCH /api/v1/config/queues/q1 "$ADM1" '{"ring_timeout_s":0}'
 check "ring_timeout_s 0 -> 400 naming the field" sh -c \
 	"[ '$ST' = 400 ] && grep -q 'ring_timeout_s: 0 is out of range' '$WORK/body'"
-req PATCH /api/v1/config/queues/q1 "$ADM1" '{"strategy":"ring-all"}'
-check "strategy change live -> 409 needs_restart" sh -c \
-	"[ '$ST' = 409 ] && grep -q needs_restart '$WORK/body'"
+req DELETE /api/v1/config/tenants/t1 "$OP"
+check "remove a tenant with queues -> 409 in_use" sh -c \
+	"[ '$ST' = 409 ] && grep -q in_use '$WORK/body'"
 req PATCH /api/v1/config/queues/q1 "$ADM1" '{"ring_timeout_s":'
 check "truncated JSON -> 400" status 400
 req POST /api/v1/config/queues "$ADM1" '{"id":"q1","tenant":"t1"}'

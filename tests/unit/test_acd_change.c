@@ -368,10 +368,16 @@ static int test_remove(void)
 	OK(acd_member_add(fx->acd, "q", "a1", 1));
 	arrive(fx, 1000, "q", 0, NULL);
 	/* in use: refused, saying why */
+	CHECK_EQ(acd_remove_check(fx->acd, ACD_KIND_QUEUE, "q"), EBUSY);
 	CHECK_EQ(acd_queue_remove(fx->acd, "q"), EBUSY);
 	CHECK(strstr(acd_errmsg(fx->acd), "1 waiting") != NULL);
+	CHECK_EQ(acd_remove_check(fx->acd, ACD_KIND_QUEUE, "nope"), ENOENT);
+	OK(acd_remove_check(fx->acd, ACD_KIND_QUEUE, "w"));
+	OK(acd_remove_check(fx->acd, ACD_KIND_AGENT, "a1"));
 	OK(acd_agent_login(fx->acd, 2000, "a1", "p1"));
 	CHECK_EQ(acd_agent_remove(fx->acd, "a1"), EBUSY);
+	CHECK_EQ(acd_remove_check(fx->acd, ACD_KIND_AGENT, "a1"), EBUSY);
+	CHECK_EQ(acd_remove_check(fx->acd, ACD_KIND_POSITION, "p1"), EBUSY);
 	CHECK_EQ(acd_position_remove(fx->acd, "p1"), EBUSY);
 	CHECK_EQ(acd_site_remove(fx->acd, "cas"), EBUSY);
 	CHECK_EQ(acd_site_remove(fx->acd, "rabat"), EBUSY);
