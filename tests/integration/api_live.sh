@@ -177,12 +177,19 @@ check "t2's stream: nothing of t1's changes" sh -c \
 # --- persisted: a restart from the store keeps every change -------------
 stop_bg
 check "SIGTERM" stop_serve
-"$PLATEAU" serve --data "$SDATA" --sip 127.0.0.1:0 \
-	--rtp-ports "$RTP_BASE-$((RTP_BASE + 99))" \
-	--prompts "$ROOT/build/prompts" --http 127.0.0.1:0 >"$SLOG" 2>&1 &
-SPID=$!
-PIDS="$PIDS $SPID"
-http_port
+# (the SIP port is the kernel's free UDP port; its TCP twin may be taken:
+# then start again)
+for _try in 1 2 3; do
+	"$PLATEAU" serve --data "$SDATA" --sip 127.0.0.1:0 \
+		--rtp-ports "$RTP_BASE-$((RTP_BASE + 99))" \
+		--prompts "$ROOT/build/prompts" --http 127.0.0.1:0 \
+		>"$SLOG" 2>&1 &
+	SPID=$!
+	PIDS="$PIDS $SPID"
+	http_port
+	grep -q 'cannot listen' "$SLOG" || break
+	wait "$SPID" 2>/dev/null
+done
 check "restart without --config reads the store" \
 	wait_log "event=config source=store"
 OP=$(login op op-secret-1)

@@ -22,7 +22,7 @@
 static const char *const op_names[OP_COUNT] = {
 	"login", "logout", "pause", "ready", "arrive", "accept", "decline",
 	"no-answer", "hangup", "exit-key", "transfer", "tick", "member-add",
-	"member-remove",
+	"member-remove", "skills",
 };
 
 /* =====================================================================
@@ -379,6 +379,20 @@ enum drv_expect chk_expect(const struct chk *c, const struct drv_input *in)
 		if (in->queue < 0 || !ma
 		    || !is_member(c, (unsigned)in->queue, (unsigned)in->agent))
 			return EXPECT_ERR;
+		return EXPECT_OK;
+	case OP_SKILLS:
+		if (!ma)
+			return EXPECT_ERR;
+		/* a tenant's agent made member of another tenant's queue
+		 * (allowed or not, above) refuses its profile */
+		if (c->w->agent[in->agent].tenant >= 0) {
+			for (unsigned q = 0; q < c->w->n_queues; q++) {
+				if (is_member(c, q, (unsigned)in->agent) &&
+				    wq(c, q)->tenant != (unsigned)
+				    c->w->agent[in->agent].tenant)
+					return EXPECT_EITHER;
+			}
+		}
 		return EXPECT_OK;
 	default:
 		return EXPECT_ERR;
@@ -1600,7 +1614,7 @@ void chk_begin(struct chk *c, const struct drv_input *in)
 	c->prev_state = in->agent >= 0 ? c->agent[in->agent].state
 				       : ACD_AGENT_LOGGED_OUT;
 	/* no clock: events may carry the engine's latest now */
-	if (c->in.op == OP_MEMBER_ADD || c->in.op == OP_MEMBER_REMOVE)
+	if (drv_op_untimed(c->in.op))
 		c->in.now = c->clock;
 	if (c->expect != EXPECT_OK && (c->checks & CHK_UNCHANGED))
 		snap_take(c);
@@ -1617,12 +1631,22 @@ void chk_begin(struct chk *c, const struct drv_input *in)
 		if (in->op == OP_MEMBER_ADD)
 			c->member_ord[c->member_ix] = c->ord_next++;
 	}
+	/* a skills change likewise: the world the checker was given is the
+	 * driver's own, whose agent now has the new levels (put back if
+	 * the input fails) */
+	if (in->op == OP_SKILLS && in->agent >= 0) {
+		struct w_agent *ag = (struct w_agent *)
+			&c->w->agent[in->agent];
+
+		memcpy(c->level_was, ag->level, sizeof(c->level_was));
+		memcpy(ag->level, in->level, sizeof(ag->level));
+	}
 }
 
 void chk_end(struct chk *c, int rc, uint64_t call)
 {
 	const struct drv_input *in = &c->in;
-	bool timed = in->op != OP_MEMBER_ADD && in->op != OP_MEMBER_REMOVE;
+	bool timed = !drv_op_untimed(in->op);
 
 	c->n_inputs++;
 	c->in_input = false;
@@ -1651,6 +1675,9 @@ void chk_end(struct chk *c, int rc, uint64_t call)
 			c->member[c->member_ix] = (uint8_t)c->member_was;
 			c->member_ord[c->member_ix] = c->ord_was;
 		}
+		if (in->op == OP_SKILLS && in->agent >= 0)
+			memcpy((uint8_t *)c->w->agent[in->agent].level,
+			       c->level_was, sizeof(c->level_was));
 		return;
 	}
 	if (in->op == OP_PAUSE && in->agent >= 0

@@ -477,6 +477,16 @@ int drv_apply(struct acd *acd, const struct world *w,
 	case OP_MEMBER_REMOVE:
 		return acd_member_remove(acd, queue_id(w, in->queue),
 					 agent_id(w, in->agent));
+	case OP_SKILLS: {
+		const struct w_agent *ag = in->agent >= 0 &&
+			(unsigned)in->agent < w->n_agents ?
+			&w->agent[in->agent] : NULL;
+		struct acd_agent_conf ac = {agent_id(w, in->agent),
+			ag && ag->tenant >= 0 ? w->tenant_id[ag->tenant] :
+			NULL, in->skills_str};
+
+		return acd_agent_profile_set(acd, &ac);
+	}
 	default:
 		return EINVAL;
 	}
@@ -550,6 +560,10 @@ void drv_input_print(FILE *f, const struct world *w,
 		fprintf(f, "acd_member_remove(acd, \"%s\", \"%s\")",
 			queue_id(w, in->queue), agent_id(w, in->agent));
 		break;
+	case OP_SKILLS:
+		fprintf(f, "acd_agent_profile_set(acd, {\"%s\", .skills="
+			"\"%s\"})", agent_id(w, in->agent), in->skills_str);
+		break;
 	default:
 		fprintf(f, "?");
 	}
@@ -590,8 +604,14 @@ static const unsigned op_weight[OP_COUNT] = {
 	[OP_ARRIVE] = 30, [OP_ACCEPT] = 26, [OP_DECLINE] = 5,
 	[OP_NO_ANSWER] = 4, [OP_HANGUP] = 22, [OP_EXIT_KEY] = 3,
 	[OP_TRANSFER] = 4, [OP_TICK] = 12, [OP_MEMBER_ADD] = 2,
-	[OP_MEMBER_REMOVE] = 2,
+	[OP_MEMBER_REMOVE] = 2, [OP_SKILLS] = 2,
 };
+
+bool drv_op_untimed(enum drv_op op)
+{
+	return op == OP_MEMBER_ADD || op == OP_MEMBER_REMOVE ||
+		op == OP_SKILLS;
+}
 
 static const char *const reasons[] = {"lunch", "training", "break",
 				      "coaching"};
@@ -775,6 +795,31 @@ static bool decode(struct src *s, const struct chk *c, struct drv_input *in)
 				    ? -1 : (int)take(s, c->w->n_agents);
 		in->weight = mode < 20 ? take(s, 2) * 1001 : 1 + take(s, 20);
 		break;
+	case OP_SKILLS: {
+		/* a live skills change: one or two skills gained, lost or
+		 * at another level */
+		size_t off = 0;
+
+		in->agent = mode < 6 ? -1 : (int)take(s, c->w->n_agents);
+		if (in->agent >= 0)
+			memcpy(in->level, c->w->agent[in->agent].level,
+			       sizeof(in->level));
+		for (unsigned i = 0, n = 1 + take(s, 2); i < n; i++) {
+			unsigned sk = take(s, W_NSKILL);
+
+			in->level[sk] = (uint8_t)take(s, ACD_LEVEL_MAX + 1);
+		}
+		in->skills_str[0] = '\0';
+		for (unsigned sk = 0; sk < W_NSKILL; sk++) {
+			if (!in->level[sk])
+				continue;
+			off += (size_t)snprintf(in->skills_str + off,
+						sizeof(in->skills_str) - off,
+						"%s%s=%u", off ? " " : "",
+						w_skill_name(sk), in->level[sk]);
+		}
+		break;
+	}
 	default:
 		break;
 	}
@@ -1002,8 +1047,7 @@ int drv_run(const uint8_t *data, size_t len, const struct drv_opts *opts,
 					       || in.op == OP_TRANSFER));
 		dl = acd_next_deadline(acd);
 		if (in.op != OP_TICK && in.op != OP_ARRIVE && !unknown
-		    && in.op != OP_MEMBER_ADD && in.op != OP_MEMBER_REMOVE
-		    && dl <= in.now) {
+		    && !drv_op_untimed(in.op) && dl <= in.now) {
 			struct drv_input t = {.op = OP_TICK, .now = in.now,
 					      .agent = -1, .pos = -1,
 					      .queue = -1};

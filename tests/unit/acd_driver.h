@@ -123,8 +123,12 @@ int world_load(const struct world *w, struct acd *acd);
 enum drv_op {
 	OP_LOGIN = 0, OP_LOGOUT, OP_PAUSE, OP_READY, OP_ARRIVE, OP_ACCEPT,
 	OP_DECLINE, OP_NO_ANSWER, OP_HANGUP, OP_EXIT_KEY, OP_TRANSFER,
-	OP_TICK, OP_MEMBER_ADD, OP_MEMBER_REMOVE, OP_COUNT
+	OP_TICK, OP_MEMBER_ADD, OP_MEMBER_REMOVE, OP_SKILLS, OP_COUNT
 };
+
+/* Configuration inputs: they take no now (the engine routes at its
+ * latest time), so no tick runs before them. */
+bool drv_op_untimed(enum drv_op op);
 
 /* What the contract says the input must return given the model. */
 enum drv_expect {
@@ -149,6 +153,8 @@ struct drv_input {
 					    to send instead, or NULL        */
 	unsigned weight;                 /* member add: weight (may be 0) */
 	const char *reason;              /* pause reason                  */
+	uint8_t level[W_NSKILL];         /* skills: the agent's new levels*/
+	char skills_str[320];            /* skills: as the engine reads it*/
 };
 
 /* Runs one input against the engine (no checking). */
@@ -280,6 +286,7 @@ struct chk {
 				        given, failed inputs included    */
 	acd_ms_t last_time;          /* time of the last event            */
 	enum acd_agent_state prev_state; /* the input's agent, before it */
+	uint8_t level_was[W_NSKILL]; /* skills input: the levels before   */
 	size_t member_ix;            /* membership the input changes      */
 	int member_was;              /* its value before, -1 if none      */
 	struct chk_snap *snap;       /* before a possibly failing input   */

@@ -56,6 +56,23 @@ async function adminEdit(ctx, wall, sup) {
 					'Hexatel — Premium (live)';
 		}, row(Q), 12000));
 	await shot(wall, 'live-wallboard-after-admin');
+	check('wallboard: it came as a config event of the stream',
+		await wall.evaluate(() =>
+			Number(document.body.dataset.configEvents || 0) >= 1));
+	// Another admin session changes the queue through the API: the
+	// admin page's list follows from the event stream, no reload.
+	const other = await apiLogin('hx-admin', 'demo-hx-admin');
+	const r = await api(other, 'PATCH', '/api/v1/config/queues/' + Q,
+		{name: 'Hexatel — Premium (api)'});
+	check('another admin renames the queue through the API -> 200',
+		r.status === 200, r.text.slice(0, 200));
+	check('admin: the list follows the config event without reload',
+		await until(adm, () => {
+			const tr = document.querySelector(
+				'#list tr[data-id="hx-vip-fr"]');
+			return tr && tr.textContent.includes('Premium (api)') &&
+				Number(document.body.dataset.configEvents) >= 2;
+		}, null, 5000));
 	check('admin: no console error', adm.errors.length === 0,
 		adm.errors.join(' | '));
 }

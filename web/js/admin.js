@@ -3,7 +3,7 @@
 // applies to the running engine at once (the wallboard shows it live).
 import {Client} from './api.js';
 import {pickLang, langMenus, t} from './i18n.js';
-import {$, el, show, say} from './ui.js';
+import {$, el, show, say, debounce} from './ui.js';
 
 const api = new Client('admin');
 
@@ -102,7 +102,25 @@ const KINDS = {
 const path = (kind, id) => '/api/v1/config/' + kind +
 	(id === undefined ? '' : '/' + encodeURIComponent(id));
 
-const adm = {kind: 'queues', rows: [], editing: null};
+const adm = {kind: 'queues', rows: [], editing: null, stream: null,
+	configEvents: 0};
+
+// Another admin's change (or this one's) is an `event: config` of the
+// live stream: the list on show is read again. The form being edited is
+// left alone; saving it sends only the fields changed in it.
+const reloadSoon = debounce(() => {
+	if (!$('#admin-view').hidden)
+		load(adm.kind);
+}, 300);
+
+function onEvent(ev) {
+	if (ev.type !== 'config')
+		return;
+	adm.configEvents++;
+	document.body.dataset.configEvents = adm.configEvents;
+	if (ev.kind === adm.kind)
+		reloadSoon();
+}
 
 function view(name) {
 	show('#login-view', name === 'login');
@@ -255,6 +273,9 @@ async function boot() {
 		}
 		view('admin');
 		await load(adm.kind);
+		if (adm.stream)
+			adm.stream.close();
+		adm.stream = api.stream(onEvent);
 	} catch (e) {
 		view('login');
 		say('#login-msg', e);
@@ -283,6 +304,9 @@ $('#edit-form').addEventListener('submit', save);
 $('#delete').addEventListener('click', remove);
 $('#cancel').addEventListener('click', () => show('#editor', false));
 $('#signout').addEventListener('click', async () => {
+	if (adm.stream)
+		adm.stream.close();
+	adm.stream = null;
 	await api.logout();
 	view('login');
 });

@@ -16,6 +16,7 @@ const wall = {
 	at: 0,              // performance.now() of the last live read
 	stream: null,
 	events: 0,          // events received (shown in the title)
+	configEvents: 0,    // configuration changes announced
 };
 
 function view(name) {
@@ -178,6 +179,14 @@ const liveSoon = debounce(() => readLive().catch(() => {}), 200);
 const callsSoon = debounce(() => readCalls().catch(() => {}), 1000);
 
 function onEvent(ev) {
+	if (ev.type === 'config') {
+		// an admin's change (a queue's name, target, routing; an
+		// agent's queues): the queues and agents as they now are
+		wall.configEvents++;
+		document.body.dataset.configEvents = wall.configEvents;
+		liveSoon();
+		return;
+	}
 	wall.events++;
 	document.body.dataset.events = wall.events;
 	liveSoon();
@@ -250,12 +259,13 @@ setInterval(() => {
 		paintAgents();
 	}
 }, 1000);
-// Configuration changes (an admin's edit of a target, a name, a
-// membership) make no engine event: re-read every 5 s as well.
+// Configuration changes come as `config` events of the stream (above);
+// sites and positions, shared by every tenant, are announced to the
+// operator only: re-read every 30 s as well for those.
 setInterval(() => {
 	if (!$('#board-view').hidden)
 		liveSoon();
-}, 5000);
+}, 30000);
 
 pickLang();
 langMenus();
