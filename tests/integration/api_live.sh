@@ -27,16 +27,6 @@ c["users"] = [u("op", "admin", None, sys.argv[3]),
 json.dump(c, open(sys.argv[2], "w"), indent=1)
 PY
 
-http_port() {
-	HPORT=""
-	for _ in $(seq 1 50); do
-		HPORT=$(grep -o 'event=http-listening http=127.0.0.1:[0-9]*' \
-			"$SLOG" | tail -1 | sed 's/.*://')
-		[ -n "$HPORT" ] && break
-		sleep 0.1
-	done
-	B=http://127.0.0.1:$HPORT
-}
 # req METHOD PATH TOKEN [BODY]: status in $ST, body in $WORK/body
 req() {
 	if [ $# -ge 4 ]; then
@@ -207,5 +197,4 @@ req GET /api/v1/config/agents/a1 "$OP"
 check "a1 keeps its new skills" answer 200 'lang:de=2'
 check "SIGTERM again" stop_serve
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary
