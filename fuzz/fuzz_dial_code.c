@@ -1,5 +1,5 @@
 /* fuzz_dial_code.c — libFuzzer harness for dial codes (the request-URI
- * user of a phone's INVITE: "*111001*4321", "*12", "*131001", ...). */
+ * user of a phone's INVITE: "*111001*4321", "*12", "*131001", "*161001", ...). */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__builtin_trap();
 		return 0;
 	}
-	if (kind < 0 || kind > 4 || strlen(num) > 9 || strlen(pin) > 12 ||
+	if (kind < 0 || kind > 6 || strlen(num) > 9 || strlen(pin) > 12 ||
 	    strspn(num, "0123456789") != strlen(num) ||
 	    strspn(pin, "0123456789") != strlen(pin) || user[0] != '*')
 		__builtin_trap();

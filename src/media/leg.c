@@ -238,7 +238,7 @@ void media_leg_rx(struct media_leg *leg, const struct sa *src,
 		leg->st.rx_packets++;
 		leg->st.rx_bytes += len;
 		if (peer && peer->has_remote && peer->te_pt && !peer->pl &&
-		    len >= 4)
+		    !peer->mixed && len >= 4)
 			relay(peer, in, peer->te_pt, false, len);
 		return;
 	}
@@ -254,7 +254,7 @@ void media_leg_rx(struct media_leg *leg, const struct sa *src,
 	if (leg->taps)
 		fifo_push(leg, in->pt, p, len);
 
-	if (!peer || !peer->has_remote || peer->pl)
+	if (!peer || !peer->has_remote || peer->pl || peer->mixed)
 		return;
 	if (peer->pt != in->pt) {
 		for (size_t i = 0; i < len; i++) {

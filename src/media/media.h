@@ -230,4 +230,26 @@ int media_record_error(const struct media_recorder *r);
 int media_listen(struct media_listen **lp, struct media_leg *a,
 		 struct media_leg *b, struct media_leg *sup);
 
+/* What a supervisor does to a bridged call (caller <-> agent). */
+enum media_monitor_mode {
+	MEDIA_MONITOR_LISTEN = 0, /* sup hears caller + agent               */
+	MEDIA_MONITOR_WHISPER,    /* and the agent hears caller + sup; the
+				     caller hears only the agent            */
+	MEDIA_MONITOR_BARGE,      /* and each of the three hears the other
+				     two (a 3-way conference)               */
+};
+
+/* Like media_listen, with a mode. Whisper and barge mix on the shared
+ * tick: a leg that hears a mix (the agent; with barge the caller too)
+ * gets one mixed frame per tick instead of the relay, each in its own
+ * codec, until the monitor is freed (the relay then takes over again).
+ * At most one whisper or barge per call: EBUSY when a leg is already
+ * mixed. */
+int media_monitor(struct media_listen **lp, struct media_leg *caller,
+		  struct media_leg *agent, struct media_leg *sup,
+		  enum media_monitor_mode mode);
+
+/* Whether a whisper or barge would be refused (EBUSY) on this call. */
+bool media_leg_mixed(const struct media_leg *leg);
+
 #endif

@@ -97,6 +97,8 @@ struct media_leg {
 	size_t fifo_rd;            /* read index                            */
 	size_t fifo_n;             /* samples held                          */
 	int16_t frame[MEDIA_FRAME]; /* this tick's received frame (taps)    */
+	unsigned mixed;            /* whisper/barge mixes sent to the leg:
+				      relayed audio towards it is dropped  */
 
 	/* player */
 	struct media_playlist *pl; /* playing, or NULL                      */

@@ -526,8 +526,18 @@ static void connect_legs(struct call *c)
 		 c->al->pt == MEDIA_PT_PCMA ? "PCMA" : "PCMU");
 }
 
+bool call_mixed(struct sipd *s, uint64_t acd_call)
+{
+	struct call *c = s ? call_find(s, acd_call) : NULL;
+
+	if (!c || c->state != CALL_CONNECTED || !c->al)
+		return false;
+	return media_leg_mixed(c->leg) || media_leg_mixed(c->al->leg);
+}
+
 int call_listen(struct sipd *s, uint64_t acd_call, struct media_leg *sup,
-		struct le *lle, void *listener, struct media_listen **lp)
+		enum media_monitor_mode mode, struct le *lle, void *listener,
+		struct media_listen **lp)
 {
 	struct call *c;
 	int err;
@@ -537,7 +547,7 @@ int call_listen(struct sipd *s, uint64_t acd_call, struct media_leg *sup,
 	c = call_find(s, acd_call);
 	if (!c || c->state != CALL_CONNECTED || !c->al || !c->al->leg)
 		return ENOTCONN;
-	err = media_listen(lp, c->leg, c->al->leg, sup);
+	err = media_monitor(lp, c->leg, c->al->leg, sup, mode);
 	if (err)
 		return err;
 	list_append(&c->listeners, lle, listener);

@@ -1,5 +1,6 @@
 /* codes.c — dial codes from a position's phone: *11 agent login with a
- * PIN, *12 logout, *14 ready, *15 pause, *13 supervisor listen. */
+ * PIN, *12 logout, *14 ready, *15 pause, *13 supervisor listen, *16
+ * whisper, *17 barge. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +14,10 @@
  * own digest credentials (challenged with 407, like a proxy would): the
  * position is the phone's SIP user. The phone is answered (200), hears a
  * short prompt saying what happened, and the server hangs up (BYE) when
- * the prompt ends; a supervisor's *13 stays up, hearing the agent's call,
- * until either side hangs up or the call ends.
+ * the prompt ends; a supervisor's *13 (listen), *16 (whisper: the agent
+ * hears the supervisor, the caller does not) or *17 (barge: all three
+ * hear each other) stays up until either side hangs up or the call
+ * ends.
  *
  * PINs are checked against the agent's PBKDF2 hash on a worker thread
  * (tens of ms of CPU that must not stall the SIP loop); the answer comes
@@ -40,11 +43,33 @@ enum code_kind {
 	CODE_LISTEN,               /* *13 NUMBER                            */
 	CODE_READY,                /* *14                                   */
 	CODE_PAUSE,                /* *15 [N]: pause reason N (1-based)     */
+	CODE_WHISPER,              /* *16 NUMBER                            */
+	CODE_BARGE,                /* *17 NUMBER                            */
 };
 
 static const char *const code_names[] = {
-	"*11", "*12", "*13", "*14", "*15",
+	"*11", "*12", "*13", "*14", "*15", "*16", "*17",
 };
+
+/* The supervisor codes' log names and media modes, by kind. */
+static bool code_monitors(int kind)
+{
+	return kind == CODE_LISTEN || kind == CODE_WHISPER ||
+	       kind == CODE_BARGE;
+}
+
+static const char *monitor_name(int kind)
+{
+	return kind == CODE_WHISPER ? "whisper" :
+	       kind == CODE_BARGE ? "barge" : "listen";
+}
+
+static enum media_monitor_mode monitor_mode(int kind)
+{
+	return kind == CODE_WHISPER ? MEDIA_MONITOR_WHISPER :
+	       kind == CODE_BARGE ? MEDIA_MONITOR_BARGE :
+	       MEDIA_MONITOR_LISTEN;
+}
 
 /* One dial-code call from a phone. */
 struct code_call {
@@ -60,7 +85,7 @@ struct code_call {
 	struct sipsess *sess;      /* the phone's dialog                    */
 	struct media_leg *leg;     /* our RTP endpoint towards the phone    */
 	struct media_playlist *pl; /* the prompt playing                    */
-	struct media_listen *listen; /* *13: the call heard, or NULL        */
+	struct media_listen *listen; /* *13, *16, *17: the call monitored   */
 	bool ended;                /* hung up or ending                     */
 };
 
@@ -100,7 +125,8 @@ static bool all_digits(const char *p, size_t n)
 	return true;
 }
 
-/* Reads a code: kind, the agent number (*11, *13) or pause index (*15,
+/* Reads a code: kind, the agent number (*11, *13, *16, *17) or pause
+ * index (*15,
  * may be empty) into num, the PIN (*11) into pin. EINVAL if it is not a
  * code; nothing is written then. */
 int codes_parse(const char *user, int *kindp, char *num, size_t numsz,
@@ -115,7 +141,7 @@ int codes_parse(const char *user, int *kindp, char *num, size_t numsz,
 		return EINVAL;
 	n = strlen(user);
 	if (n < 3 || n > CODE_USER_MAX || user[0] != '*' || user[1] != '1' ||
-	    user[2] < '1' || user[2] > '5')
+	    user[2] < '1' || user[2] > '7')
 		return EINVAL;
 	kind = user[2] - '1';
 	rest = user + 3;
@@ -138,6 +164,8 @@ int codes_parse(const char *user, int *kindp, char *num, size_t numsz,
 		break;
 
 	case CODE_LISTEN:
+	case CODE_WHISPER:
+	case CODE_BARGE:
 		if (!all_digits(rest, n) || n > CENTER_AGENT_NUMBER_MAX)
 			return EINVAL;
 		str_ncpy(num, rest, numsz);
@@ -339,8 +367,8 @@ void codes_listen_gone(void *listener)
 
 	if (!cc || cc->ended)
 		return;
-	sipd_log("event=listen-end position=%s agent=%s why=call-ended",
-		 cc->position, cc->agent);
+	sipd_log("event=%s-end position=%s agent=%s why=call-ended",
+		 monitor_name(cc->kind), cc->position, cc->agent);
 	code_end(cc);
 }
 
@@ -553,32 +581,41 @@ static void refuse(struct sipd *s, const struct sip_msg *msg,
 		 position ? position : "-", scode, why, &msg->src);
 }
 
-/* *13: checks that the phone may listen and that the agent is on a call;
- * fills *acd_callp. Refuses (and returns non-zero) otherwise. */
+/* *13, *16, *17: checks that the phone may listen and that the agent is
+ * on a call (for whisper and barge, one no other supervisor is already
+ * whispering to or barging into); fills *acd_callp. Refuses (and returns
+ * non-zero) otherwise. */
 static int listen_check(struct sipd *s, const struct sip_msg *msg,
-			const struct center_position *pos, const char *num,
-			uint64_t *acd_callp, const char **agentp)
+			const struct center_position *pos, int kind,
+			const char *num, uint64_t *acd_callp,
+			const char **agentp)
 {
+	const char *code = code_names[kind];
 	const struct center_agent *sup = agent_at(s, pos->id);
 	const struct center_agent *a;
 	struct acd_agent_info ai;
 
 	if (!sup || sup->role == CENTER_ROLE_AGENT) {
-		refuse(s, msg, 403, "Forbidden", "not-a-supervisor", "*13",
+		refuse(s, msg, 403, "Forbidden", "not-a-supervisor", code,
 		       pos->id);
 		return EPERM;
 	}
 	a = center_agent_by_number(s->conf.center, num);
 	if (!a) {
-		refuse(s, msg, 404, "Not Found", "no-such-agent", "*13",
+		refuse(s, msg, 404, "Not Found", "no-such-agent", code,
 		       pos->id);
 		return ENOENT;
 	}
 	if (acd_agent_info(s->acd, a->id, &ai) ||
 	    ai.state != ACD_AGENT_ON_CALL || !ai.call) {
 		refuse(s, msg, 480, "Temporarily Unavailable",
-		       "agent-not-on-call", "*13", pos->id);
+		       "agent-not-on-call", code, pos->id);
 		return ENOTCONN;
+	}
+	if (kind != CODE_LISTEN && call_mixed(s, ai.call)) {
+		refuse(s, msg, 486, "Busy Here", "already-monitored", code,
+		       pos->id);
+		return EBUSY;
 	}
 	*acd_callp = ai.call;
 	*agentp = a->id;
@@ -645,8 +682,8 @@ void codes_incoming(struct sipd *s, const struct sip_msg *msg)
 		       code_names[kind], pos->id);
 		goto out;
 	}
-	if (kind == CODE_LISTEN &&
-	    listen_check(s, msg, pos, num, &acd_call, &listened))
+	if (code_monitors(kind) &&
+	    listen_check(s, msg, pos, kind, num, &acd_call, &listened))
 		goto out;
 
 	cc = mem_zalloc(sizeof(*cc), code_destructor);
@@ -692,17 +729,20 @@ void codes_incoming(struct sipd *s, const struct sip_msg *msg)
 		break;
 
 	case CODE_LISTEN:
+	case CODE_WHISPER:
+	case CODE_BARGE:
 		str_ncpy(cc->agent, listened, sizeof(cc->agent));
-		err = call_listen(s, acd_call, cc->leg, &cc->lle, cc,
-				  &cc->listen);
+		err = call_listen(s, acd_call, cc->leg, monitor_mode(kind),
+				  &cc->lle, cc, &cc->listen);
 		if (err) {
 			log_result(cc, "failed", "listen-error");
 			code_end(cc);
 			err = 0;
 			break;
 		}
-		sipd_log("event=listen-start position=%s agent=%s",
-			 cc->position, cc->agent);
+		sipd_log("event=%s-start position=%s agent=%s codec=%s",
+			 monitor_name(kind), cc->position, cc->agent,
+			 pt == MEDIA_PT_PCMA ? "PCMA" : "PCMU");
 		break;
 
 	default:

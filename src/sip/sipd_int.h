@@ -5,6 +5,7 @@
 #include <re.h>
 #include "acd/acd.h"
 #include "config/center.h"
+#include "media/media.h"
 #include "sip/guard.h"
 #include "sip/registrar.h"
 #include "sip/resp.h"
@@ -123,7 +124,12 @@ void call_flush(struct sipd *s);
  * `listener` as data; when the call ends, codes_listen_gone(listener) is
  * called (and the listen must be freed). ENOTCONN if not connected. */
 int call_listen(struct sipd *s, uint64_t acd_call, struct media_leg *sup,
-		struct le *lle, void *listener, struct media_listen **lp);
+		enum media_monitor_mode mode, struct le *lle, void *listener,
+		struct media_listen **lp);
+
+/* Whether a supervisor already whispers to or barges into the connected
+ * call acd_call (a second one is refused). */
+bool call_mixed(struct sipd *s, uint64_t acd_call);
 
 /* codes.c: dial codes (*11 login, *12 logout, *13 listen, *14 ready,
  * *15 pause) from an INVITE whose request-URI user starts with '*'. */

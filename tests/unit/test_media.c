@@ -1123,6 +1123,94 @@ static int test_listen(void)
 	return err;
 }
 
+/* Whisper and barge on a bridged call: caller a (PCMA), agent b (PCMU),
+ * supervisor c (PCMU). Each far end sends one frame of a constant; one
+ * tick later each leg must have received exactly its mix, in its codec:
+ * the caller never hears the supervisor in a whisper. */
+static int monitor_case(enum media_monitor_mode mode)
+{
+	struct media_listen *l = NULL, *l2 = NULL;
+	struct media_bridge *br = NULL;
+	struct fix f;
+	uint8_t pl[160];
+	struct sa dst;
+	int16_t cs, as, ss;
+	int err;
+
+	err = fix_open(&f, true, MEDIA_PT_PCMA, MEDIA_PT_PCMU);
+	if (err)
+		goto out;
+	err = media_bridge(&br, f.a, f.b);
+	if (err)
+		goto out;
+	err = media_monitor(&l, f.a, f.b, f.c, mode);
+	if (err)
+		goto out;
+	TEST_ASSERT(media_leg_mixed(f.b));
+	TEST_EQ(media_leg_mixed(f.a), mode == MEDIA_MONITOR_BARGE);
+	/* one whisper or barge per call */
+	TEST_EQ(media_monitor(&l2, f.a, f.b, f.c, MEDIA_MONITOR_BARGE), EBUSY);
+
+	cs = g711_alaw2pcm(g711_pcm2alaw(1000));
+	as = g711_ulaw2pcm(g711_pcm2ulaw(-3000));
+	ss = g711_ulaw2pcm(g711_pcm2ulaw(500));
+	memset(pl, g711_pcm2alaw(1000), sizeof(pl));
+	dst = leg_addr(f.a);
+	peer_send(f.pa, &dst, MEDIA_PT_PCMA, 1, 0, 1, false, pl, 160);
+	memset(pl, g711_pcm2ulaw(-3000), sizeof(pl));
+	dst = leg_addr(f.b);
+	peer_send(f.pb, &dst, MEDIA_PT_PCMU, 1, 0, 2, false, pl, 160);
+	memset(pl, g711_pcm2ulaw(500), sizeof(pl));
+	dst = leg_addr(f.c);
+	peer_send(f.pc, &dst, MEDIA_PT_PCMU, 1, 0, 3, false, pl, 160);
+	run_loop(100);
+	/* the relay sent nothing towards the mixed agent leg */
+	TEST_EQ(f.pb->n, 0);
+	/* whisper: the agent's frame was relayed to the caller at once */
+	TEST_EQ(f.pa->n, mode == MEDIA_MONITOR_BARGE ? 0u : 1u);
+	media_step(f.m);
+	run_loop(100);
+
+	TEST_EQ(f.pc->n, 1);
+	TEST_EQ(f.pc->pl[0][0], g711_pcm2ulaw((int16_t)(cs + as)));
+	TEST_EQ(f.pb->n, 1);
+	TEST_EQ(f.pb->hdr[0].pt, MEDIA_PT_PCMU);
+	TEST_EQ(f.pb->pl[0][0], g711_pcm2ulaw((int16_t)(cs + ss)));
+	TEST_EQ(f.pa->n, 1);
+	TEST_EQ(f.pa->hdr[0].pt, MEDIA_PT_PCMA);
+	if (mode == MEDIA_MONITOR_BARGE)
+		TEST_EQ(f.pa->pl[0][0], g711_pcm2alaw((int16_t)(as + ss)));
+	else
+		TEST_EQ(f.pa->pl[0][0], g711_pcm2alaw(as));
+
+	/* freed: the relay takes the agent leg back */
+	l = mem_deref(l);
+	TEST_ASSERT(!media_leg_mixed(f.a) && !media_leg_mixed(f.b));
+	memset(pl, g711_pcm2alaw(1000), sizeof(pl));
+	dst = leg_addr(f.a);
+	peer_send(f.pa, &dst, MEDIA_PT_PCMA, 2, 160, 1, false, pl, 160);
+	f.pb->want = 2;
+	run_loop(500);
+	TEST_EQ(f.pb->n, 2);
+	TEST_EQ(f.pb->pl[1][0], g711_pcm2ulaw(cs));
+ out:
+	mem_deref(l2);
+	mem_deref(l);
+	mem_deref(br);
+	fix_close(&f);
+	return err;
+}
+
+static int test_whisper(void)
+{
+	return monitor_case(MEDIA_MONITOR_WHISPER);
+}
+
+static int test_barge(void)
+{
+	return monitor_case(MEDIA_MONITOR_BARGE);
+}
+
 static char digits[16];
 static void on_digit(struct media_leg *leg, char d, void *arg)
 {
@@ -1285,6 +1373,8 @@ const struct test tests_media[] = {
 	{"player", test_player},
 	{"recorder", test_recorder},
 	{"listen", test_listen},
+	{"whisper", test_whisper},
+	{"barge", test_barge},
 	{"leg_dtmf", test_leg_dtmf},
 	{"leg_dtmf_thread", test_leg_dtmf_thread},
 	{"leg_args", test_leg_args},

@@ -423,7 +423,8 @@ static int test_dial_codes(void)
 		"*111001*", "*111001*123", "*111001*1234567890123",
 		"*11*1234", "*111234567890*1234", "*1110a1*1234",
 		"*111001*12a4", "*12 ", "*121", "*13", "*13x", "*131234567890",
-		"*14#", "*15123", "*15a", NULL,
+		"*14#", "*15123", "*15a", "*16x", "*17", "*18", "*181001",
+		"*1612345678901", NULL,
 	};
 	char num[16], pin[16];
 	int kind;
@@ -451,6 +452,14 @@ static int test_dial_codes(void)
 	TEST_EQ(codes_parse("*1512", &kind, num, sizeof(num), pin,
 			    sizeof(pin)), 0);
 	TEST_STREQ(num, "12");
+	TEST_EQ(codes_parse("*161001", &kind, num, sizeof(num), pin,
+			    sizeof(pin)), 0);
+	TEST_EQ(kind, 5);
+	TEST_STREQ(num, "1001");
+	TEST_EQ(codes_parse("*17042", &kind, num, sizeof(num), pin,
+			    sizeof(pin)), 0);
+	TEST_EQ(kind, 6);
+	TEST_STREQ(num, "042");
 	for (size_t i = 0; bad[i]; i++) {
 		kind = -1;
 		str_ncpy(num, "x", sizeof(num));
