@@ -40,6 +40,9 @@ fr|fr|agent_logout|Vous êtes déconnecté.
 fr|fr|agent_ready|Vous êtes disponible.
 fr|fr|agent_paused|Vous êtes en pause.
 fr|fr|goodbye|Merci de votre appel. Au revoir.
+fr|fr|exit_full|Toutes nos lignes sont occupées. Merci de rappeler plus tard.
+fr|fr|exit_closed|Aucun conseiller n'est disponible pour le moment. Merci de rappeler plus tard.
+fr|fr|exit_timeout|Nos conseillers sont toujours occupés. Merci de rappeler plus tard.
 ar|ar|welcome|مرحبا بكم، وشكرا لاتصالكم.
 ar|ar|please_hold|يرجى الانتظار، سيرد عليكم أحد المستشارين.
 ar|ar|pos_before|ترتيبكم هو
@@ -62,6 +65,9 @@ ar|ar|agent_logout|تم تسجيل الخروج.
 ar|ar|agent_ready|أنت متاح الآن.
 ar|ar|agent_paused|أنت في استراحة.
 ar|ar|goodbye|شكرا لاتصالكم. مع السلامة.
+ar|ar|exit_full|جميع خطوطنا مشغولة. يرجى معاودة الاتصال لاحقا.
+ar|ar|exit_closed|لا يوجد أي مستشار متاح حاليا. يرجى معاودة الاتصال لاحقا.
+ar|ar|exit_timeout|مستشارونا ما زالوا مشغولين. يرجى معاودة الاتصال لاحقا.
 en|en-gb|welcome|Welcome, and thank you for calling.
 en|en-gb|please_hold|Please hold, an agent will be with you shortly.
 en|en-gb|pos_before|You are number
@@ -84,6 +90,9 @@ en|en-gb|agent_logout|You are logged out.
 en|en-gb|agent_ready|You are ready.
 en|en-gb|agent_paused|You are on a break.
 en|en-gb|goodbye|Thank you for calling. Goodbye.
+en|en-gb|exit_full|All our lines are busy. Please call again later.
+en|en-gb|exit_closed|No advisor is available at the moment. Please call again later.
+en|en-gb|exit_timeout|Our advisors are still busy. Please call again later.
 de|de|welcome|Willkommen, und vielen Dank für Ihren Anruf.
 de|de|please_hold|Bitte warten Sie, ein Mitarbeiter ist gleich für Sie da.
 de|de|pos_before|Sie sind an Position
@@ -106,6 +115,9 @@ de|de|agent_logout|Sie sind abgemeldet.
 de|de|agent_ready|Sie sind bereit.
 de|de|agent_paused|Sie sind in der Pause.
 de|de|goodbye|Vielen Dank für Ihren Anruf. Auf Wiederhören.
+de|de|exit_full|Alle unsere Leitungen sind besetzt. Bitte rufen Sie später wieder an.
+de|de|exit_closed|Im Moment ist kein Berater erreichbar. Bitte rufen Sie später wieder an.
+de|de|exit_timeout|Unsere Berater sind weiterhin besetzt. Bitte rufen Sie später wieder an.
 es|es|welcome|Bienvenido, y gracias por su llamada.
 es|es|please_hold|Por favor, espere; un agente le atenderá enseguida.
 es|es|pos_before|Usted es el número
@@ -128,6 +140,9 @@ es|es|agent_logout|Ha cerrado la sesión.
 es|es|agent_ready|Está disponible.
 es|es|agent_paused|Está en pausa.
 es|es|goodbye|Gracias por su llamada. Adiós.
+es|es|exit_full|Todas nuestras líneas están ocupadas. Por favor, llame más tarde.
+es|es|exit_closed|No hay ningún asesor disponible en este momento. Por favor, llame más tarde.
+es|es|exit_timeout|Nuestros asesores siguen ocupados. Por favor, llame más tarde.
 EOF
 # numbers 0..99 as whole words, so each language's own grammar is kept
 for lv in fr:fr ar:ar en:en-gb de:de es:es; do
@@ -237,6 +252,38 @@ if [ ! -s "$moh" ]; then
 	done
 	sox -q "$moh.0.wav" "$moh.1.wav" "$moh.2.wav" "$moh.3.wav" \
 		-r 8000 -c 1 -b 16 -e signed-integer "$moh.tmp.wav"
+	rm -f "$moh".[0-3].wav
+	mv "$moh.tmp.wav" "$moh"
+fi
+# The demo's premium hold music (examples/demo.json): a brighter 12-second
+# loop, ii-V-I-vi in F (Gm7 C7 Fmaj7 Dm7), each chord's four voices
+# plucked one after the other (an arpeggio) over a held chord, same
+# fades so the loop point does not click. Generated, royalty-free.
+moh="$out/moh/premium.wav"
+if [ ! -s "$moh" ]; then
+	i=0
+	for chord in "196.00 233.08 293.66 349.23" "130.81 164.81 196.00 233.08" \
+		"174.61 220.00 261.63 329.63" "146.83 174.61 220.00 261.63"; do
+		set -- $chord
+		sox -q -n -r 8000 -c 4 -b 16 "$moh.$i.pad4.wav" synth 3 \
+			sine "$1" sine "$2" sine "$3" sine "$4"
+		sox -q "$moh.$i.pad4.wav" -c 1 "$moh.$i.pad.wav" remix - \
+			fade q 0.3 3 0.4 gain -n -14
+		n=0
+		for f in "$1" "$2" "$3" "$4" "$3" "$2" "$3" "$4"; do
+			sox -q -n -r 8000 -c 1 -b 16 "$moh.$i.n$n.wav" synth \
+				0.375 pluck "$(awk "BEGIN{print $f*2}")" \
+				fade q 0.005 0.375 0.2 gain -n -8
+			n=$((n + 1))
+		done
+		sox -q "$moh.$i".n[0-7].wav "$moh.$i.line.wav"
+		sox -q -m "$moh.$i.pad.wav" "$moh.$i.line.wav" "$moh.$i.wav"
+		rm -f "$moh.$i".n[0-7].wav "$moh.$i.line.wav" "$moh.$i.pad.wav" \
+			"$moh.$i.pad4.wav"
+		i=$((i + 1))
+	done
+	sox -q "$moh.0.wav" "$moh.1.wav" "$moh.2.wav" "$moh.3.wav" \
+		-r 8000 -c 1 -b 16 -e signed-integer "$moh.tmp.wav" gain -n -6
 	rm -f "$moh".[0-3].wav
 	mv "$moh.tmp.wav" "$moh"
 fi

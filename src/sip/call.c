@@ -13,6 +13,8 @@ enum call_state {
 	CALL_IVR = 0,              /* answered, walking the IVR menus       */
 	CALL_QUEUED,               /* in the engine, waiting or ringing     */
 	CALL_CONNECTED,            /* bridged to an agent                   */
+	CALL_FAREWELL,             /* out of the engine, hearing why (exit
+				      prompt), then ended                   */
 	CALL_ENDED,                /* terminal; freed from the next tick    */
 };
 
@@ -611,12 +613,80 @@ static void caller_close_h(int err, const struct sip_msg *msg, void *arg)
 	sipd_log("event=hangup call=%s by=caller err=%m", c->id, err);
 	c->ended_by = STORE_HANGUP_CALLER;
 	c->caller_answered = true;  /* nothing more to send it */
+	if (c->state == CALL_FAREWELL) {
+		/* the engine is done with it: the outcome stays (exited) */
+		call_finish(c);
+		return;
+	}
 	if (acd_call_hangup(s->acd, (acd_ms_t)sipd_now(), c->acd_id,
 			    ACD_PARTY_CALLER)) {
 		c->outcome = STORE_OUTCOME_ABANDONED;
 		call_finish(c);
 	}
 	sipd_acd_rearm(s);
+}
+
+/* ---------------------------------------------------------------------
+ * Exit prompts
+ * ------------------------------------------------------------------- */
+
+static void farewell_end(struct media_leg *leg, void *arg)
+{
+	struct call *c = arg;
+	(void)leg;
+
+	if (c->state == CALL_FAREWELL)
+		call_finish(c);
+}
+
+/* The prompt telling a caller why the queue let them go. */
+static const char *exit_prompt(enum acd_exit_reason why)
+{
+	switch (why) {
+
+	case ACD_EXIT_FULL:    return "exit_full";
+	case ACD_EXIT_EMPTY:   return "exit_closed";
+	case ACD_EXIT_TIMEOUT: return "exit_timeout";
+	default:               return "goodbye";
+	}
+}
+
+/* The engine took the call out of its queue (full, no agent, waited too
+ * long, a key to leave) or refused it: the caller hears why in the
+ * call's language (the DID's or the IVR's `lang`: fr, ar, en, de, es),
+ * then the call ends (BYE; 480 after early media). With no media to the
+ * caller, or a prompt that does not load, it ends at once. */
+static void call_farewell(struct call *c, const char *prompt)
+{
+	struct media_playlist *pl = NULL;
+	char name[64];
+	int err;
+
+	if (!c->leg || (!c->caller_answered && !c->early)) {
+		call_finish(c);
+		return;
+	}
+	re_snprintf(name, sizeof(name), "%s/%s.wav",
+		    center_lang_name(c->lang), prompt);
+	err = media_playlist_alloc(&pl);
+	if (!err)
+		err = media_playlist_add(pl, name);
+	if (!err)
+		err = media_play(c->leg, pl, false, farewell_end, c);
+	if (err) {
+		sipd_log("event=media-error call=%s what=exit-prompt file=%s "
+			 "err=%m", c->id, name, err);
+		mem_deref(pl);
+		call_finish(c);
+		return;
+	}
+	agent_leg_release(c);
+	mem_deref(c->annc);
+	c->annc = pl;
+	c->state = CALL_FAREWELL;
+	sipd_log("event=exit-prompt call=%s queue=%s lang=%s prompt=%s",
+		 c->id, c->queue ? c->queue->id : "-",
+		 center_lang_name(c->lang), prompt);
 }
 
 /* ---------------------------------------------------------------------
@@ -867,7 +937,7 @@ void call_acd_event(const struct acd_event *ev, void *arg)
 		c->outcome = STORE_OUTCOME_EXITED;
 		c->exit_reason = ev->exit_reason;
 		c->ended_by = STORE_HANGUP_SYSTEM;
-		call_finish(c);
+		call_farewell(c, exit_prompt(ev->exit_reason));
 		break;
 
 	case ACD_EV_COMPLETE:
@@ -1017,7 +1087,7 @@ static void call_enqueue(struct call *c, const struct center_queue *q,
 		sipd_log("event=queue-refused call=%s queue=%s why=\"%s\"",
 			 c->id, q->id, acd_errmsg(s->acd));
 		c->ended_by = STORE_HANGUP_SYSTEM;
-		call_finish(c);
+		call_farewell(c, "exit_closed");
 	}
 	sipd_acd_rearm(s);
 }

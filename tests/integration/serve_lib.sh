@@ -182,3 +182,44 @@ wait_log() {
 sql() {
 	sqlite3 -batch -noheader "$SDATA/plateau.db" "$1"
 }
+
+# A headless baresip softphone (serve_monitor.sh, serve_exit.sh): its RTP
+# ports and its SIP port (10 a phone) come from BRTP, above the ranges of
+# the script's servers (100 ports each, at most 7).
+BRTP=$((RTP_BASE + 700))
+
+# bare NAME AOR_USER PASS CODEC TONE_HZ SECONDS REGINT [baresip args]:
+# starts a headless baresip in $WORK/NAME whose microphone is a TONE_HZ
+# sine of SECONDS (it hangs up when the file ends) and which records what
+# it hears to $WORK/NAME/snd/*-dec.wav; sets BPID.
+bare() {
+	d=$WORK/$1
+	mkdir -p "$d/snd"
+	sox -n -r 8000 -c 1 -b 16 "$d/mic.wav" synth "$6" sine "$5" vol 0.4
+	cat >"$d/config" <<CONF
+sip_listen 127.0.0.1:$((BRTP + 8))
+net_interface 127.0.0.1
+audio_source aufile,$d/mic.wav
+rtp_ports $BRTP-$((BRTP + 7))
+snd_path $d/snd
+module_path /usr/lib/baresip/modules
+module g711.so
+module aufile.so
+module sndfile.so
+module_tmp account.so
+module_app menu.so
+CONF
+	BRTP=$((BRTP + 10))
+	echo "<sip:$2@127.0.0.1:$SPORT>;auth_user=$2;auth_pass=$3;answermode=auto;regint=$7;audio_codecs=$4" \
+		>"$d/accounts"
+	n=$1
+	shift 7
+	timeout 60 baresip -f "$d" "$@" </dev/null >"$WORK/$n.log" 2>&1 &
+	BPID=$!
+	PIDS="$PIDS $BPID"
+}
+
+# dec NAME: the newest audio that baresip NAME decoded (one file per call)
+dec() {
+	ls -t "$WORK/$1"/snd/*-dec.wav 2>/dev/null | head -1
+}

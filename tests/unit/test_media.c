@@ -1320,8 +1320,9 @@ static int test_leg_args(void)
 	return err;
 }
 
-/* Every prompt an announcement can name, in every language, and the
- * default hold music, were built (build/prompts, `make all`) and load. */
+/* Every prompt an announcement can name, the exit prompts, in every
+ * language, and the default and demo hold music, were built
+ * (build/prompts, `make all`) and load. */
 static int test_prompts_built(void)
 {
 	static const char *const langs[] = {"fr", "ar", "en", "de", "es"};
@@ -1333,6 +1334,21 @@ static int test_prompts_built(void)
 	err = media_alloc(&m, NULL, 33200, 33300, &o);
 	if (!err)
 		err = media_audio_preload(m, "moh/default.wav");
+	if (!err)
+		err = media_audio_preload(m, "moh/premium.wav");
+	for (size_t l = 0; !err && l < 5; l++) {
+		static const char *const exits[] = {
+			"exit_full", "exit_closed", "exit_timeout", "goodbye",
+		};
+
+		for (size_t i = 0; !err && i < 4; i++) {
+			char name[64];
+
+			snprintf(name, sizeof(name), "%s/%s.wav", langs[l],
+				 exits[i]);
+			err = media_audio_preload(m, name);
+		}
+	}
 	for (size_t l = 0; !err && l < 5; l++) {
 		for (unsigned pos = 1; !err && pos <= 100; pos++) {
 			struct media_playlist *pl = NULL;

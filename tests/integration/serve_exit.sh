@@ -1,0 +1,100 @@
+#!/bin/sh
+# serve_exit.sh — when a queue lets a caller go (no agent: "closed";
+# waited too long: "timeout"; full), the caller hears why in the call's
+# language (the DID's `language`), then the server hangs up. Callers are
+# real baresip softphones recording what they decoded; prompt_check.py
+# finds the right prompt's loudness envelope in it (and not the same
+# prompt in another language). Checks the log and the CDRs (outcome
+# exited, the exit reason, ended by the system).
+. "$(dirname "$0")/serve_lib.sh"
+
+PR=$ROOT/build/prompts
+CHECK=$ROOT/tests/integration/prompt_check.py
+command -v baresip >/dev/null || { echo "baresip missing"; echo "0 passed, 1 failed"; exit 1; }
+
+# the test center: serve_center.json plus queue qc (refuses callers when
+# no agent is logged in) and qt (1 s of waiting at most), each reached by
+# DIDs of several languages
+CENTER=$WORK/center.json
+python3 - "$ROOT/tests/integration/serve_center.json" "$CENTER" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+base = dict(tenant="t1", strategy="linear", ring_timeout_s=2, wrapup_s=1,
+            announce_s=0, language="fr", answer="answer", record=False,
+            hold_music="default")
+c["queues"].append(dict(base, id="qc", name="Closed", max_wait_s=60,
+                        join_empty="no-agents"))
+c["queues"].append(dict(base, id="qt", name="Short", max_wait_s=1))
+c["queues"].append(dict(base, id="qf", name="Small", max_wait_s=30,
+                        max_len=1))
+for num, q, lang in (("+212500000020", "qc", "ar"),
+                     ("+212500000021", "qc", "en"),
+                     ("+212500000022", "qt", "fr"),
+                     ("+212500000024", "qf", "de")):
+    c["dids"].append(dict(number=num, tenant="t1", queue=q, language=lang))
+json.dump(c, open(sys.argv[2], "w"), indent=1)
+PY
+
+start_serve exit || exit 1
+
+# caller NAME DID CODEC: a baresip caller that dials DID and records what
+# it hears; waits for the server's BYE (call-end), then stops it.
+caller() {
+	bare "$1" "$1" x "$3" 400 20 0 -e "/dial sip:$2@127.0.0.1:$SPORT"
+	cpid=$BPID
+	id=""
+	for _ in $(seq 1 150); do
+		id=$(grep -o "event=invite call=[^ ]* to=$2 from=$1 " "$SLOG" |
+			sed 's/event=invite call=\([^ ]*\) .*/\1/')
+		[ -n "$id" ] && grep -q "event=call-end call=$id " "$SLOG" && break
+		sleep 0.1
+	done
+	sleep 0.3
+	kill "$cpid" 2>/dev/null
+	sleep 0.3
+}
+
+# last_cdr DID: outcome,exit_reason,ended_by of that DID's last call
+last_cdr() {
+	sql "SELECT outcome||','||coalesce(exit_reason,'-')||','||ended_by FROM cdrs WHERE did='$1' ORDER BY arrive_ms DESC LIMIT 1;"
+}
+
+# --- closed: no agent logged in, the queue refuses ---------------------
+caller ar1 +212500000020 pcma
+check "closed, DID in Arabic: exit-prompt logged (ar/exit_closed)" \
+	grep -q "event=exit-prompt call=.* queue=qc lang=ar prompt=exit_closed" "$SLOG"
+check "the caller heard ar/exit_closed, not the French one" \
+	python3 "$CHECK" "$(dec ar1)" "$PR/ar/exit_closed.wav" "$PR/fr/exit_closed.wav"
+check "store: exited (empty), ended by the system" \
+	[ "$(last_cdr +212500000020)" = "exited,empty,system" ]
+caller en1 +212500000021 pcmu
+check "closed, DID in English (PCMU): the caller heard en/exit_closed" \
+	python3 "$CHECK" "$(dec en1)" "$PR/en/exit_closed.wav" "$PR/fr/exit_closed.wav" "$PR/ar/exit_closed.wav"
+
+# --- timeout: waited the queue's 1 s -----------------------------------
+caller fr1 +212500000022 pcma
+check "timeout, DID in French: exit-prompt logged (fr/exit_timeout)" \
+	grep -q "event=exit-prompt call=.* queue=qt lang=fr prompt=exit_timeout" "$SLOG"
+check "the caller heard the hold music, then fr/exit_timeout" \
+	python3 "$CHECK" "$(dec fr1)" "$PR/fr/exit_timeout.wav" "$PR/fr/exit_closed.wav" "$PR/es/exit_timeout.wav"
+check "store: exited (timeout), ended by the system" \
+	[ "$(last_cdr +212500000022)" = "exited,timeout,system" ]
+
+# --- full: qf holds one caller; the second hears why (German) ----------
+sipp_bg waiter caller.xml -s +212500000024 -d 10000 -m 1
+wait_log "event=invite .*to=+212500000024" 50 >/dev/null
+sleep 0.3
+caller de1 +212500000024 pcma
+check "full, DID in German: exit-prompt logged (de/exit_full)" \
+	grep -q "event=exit-prompt call=.* queue=qf lang=de prompt=exit_full" "$SLOG"
+check "the second caller heard de/exit_full" \
+	python3 "$CHECK" "$(dec de1)" "$PR/de/exit_full.wav" "$PR/fr/exit_full.wav" "$PR/de/exit_closed.wav"
+check "store: exited (full), ended by the system" \
+	[ "$(last_cdr +212500000024)" = "exited,full,system" ]
+check "the first caller waited its 10 s and hung up (sipp)" wait "$BGPID"
+BGPIDS=""
+check "no media error" sh -c "! grep -q 'event=media-error' '$SLOG'"
+check "server stops cleanly" stop_serve
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
