@@ -259,7 +259,7 @@ fi
 # loop, ii-V-I-vi in F (Gm7 C7 Fmaj7 Dm7), each chord's four voices
 # plucked one after the other (an arpeggio) over a held chord, same
 # fades so the loop point does not click. Generated, royalty-free.
-moh="$out/moh/premium.wav"
+moh="$out/premium.wav"
 if [ ! -s "$moh" ]; then
 	i=0
 	for chord in "196.00 233.08 293.66 349.23" "130.81 164.81 196.00 233.08" \

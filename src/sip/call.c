@@ -346,9 +346,20 @@ static void agent_close_h(int err, const struct sip_msg *msg, void *arg)
 			 c->id, al->agent, scode);
 		(void)acd_offer_decline(s->acd, now, c->acd_id, al->agent);
 	}
+	else if (!err && (scode == 488 || scode == 606)) {
+		/* the phone cannot take the call's media (no common codec):
+		 * not the agent's doing, so not a missed call; the engine
+		 * offers the call to the others first, as after a decline
+		 * (the store shows an offer-declined event) */
+		sipd_log("event=offer-failed call=%s agent=%s status=%u "
+			 "why=no-common-codec missed=no", c->id, al->agent,
+			 scode);
+		(void)acd_offer_decline(s->acd, now, c->acd_id, al->agent);
+	}
 	else {
-		sipd_log("event=offer-failed call=%s agent=%s status=%u err=%m",
-			 c->id, al->agent, scode, err);
+		sipd_log("event=offer-failed call=%s agent=%s status=%u err=%m "
+			 "why=no-answer missed=yes", c->id, al->agent, scode,
+			 err);
 		(void)acd_offer_no_answer(s->acd, now, c->acd_id, al->agent);
 	}
 	/* the engine's event released the leg; make sure */

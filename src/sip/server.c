@@ -391,6 +391,27 @@ static void ivr_prompts_make(struct sipd *s)
 	}
 }
 
+/* Loads every queue's hold music into the media cache, so the first
+ * caller does not wait for the file and a missing or unreadable file is
+ * said at start (the queue then plays silence). */
+static void hold_music_load(struct sipd *s)
+{
+	const struct center *c = s->conf.center;
+
+	if (!s->conf.media)
+		return;
+	for (size_t i = 0; i < c->n_queues; i++) {
+		const char *name = c->queues[i].hold_music;
+
+		if (!name || !strcmp(name, "default"))
+			name = "moh/default.wav";
+		if (media_audio_preload(s->conf.media, name))
+			sipd_log("event=media-warning what=hold-music queue=%s "
+				 "why=\"%s\"", c->queues[i].id,
+				 media_errmsg(s->conf.media));
+	}
+}
+
 void sipd_center_set(struct sipd *s, const struct center *c)
 {
 	if (!s || !c)
@@ -398,6 +419,7 @@ void sipd_center_set(struct sipd *s, const struct center *c)
 	s->conf.center = c;
 	registrar_forget_unknown(s->reg);
 	ivr_prompts_make(s);
+	hold_music_load(s);
 }
 
 static void sipd_destructor(void *arg)
@@ -554,6 +576,7 @@ int sipd_alloc(struct sipd **sp, const struct sipd_conf *conf,
 	if (err)
 		goto out;
 	ivr_prompts_make(s);
+	hold_music_load(s);
 
 	tmr_start(&s->house_tmr, 1000, house_handler, s);
 out:

@@ -5,7 +5,8 @@
 # real baresip softphones recording what they decoded; prompt_check.py
 # finds the right prompt's loudness envelope in it (and not the same
 # prompt in another language). Checks the log and the CDRs (outcome
-# exited, the exit reason, ended by the system).
+# exited, the exit reason, ended by the system). And hold music: a
+# missing file is said at start; the demo center's files all load.
 . "$(dirname "$0")/serve_lib.sh"
 
 PR=$ROOT/build/prompts
@@ -27,6 +28,8 @@ c["queues"].append(dict(base, id="qc", name="Closed", max_wait_s=60,
 c["queues"].append(dict(base, id="qt", name="Short", max_wait_s=1))
 c["queues"].append(dict(base, id="qf", name="Small", max_wait_s=30,
                         max_len=1))
+c["queues"].append(dict(base, id="qm", name="No music", max_wait_s=30,
+                        hold_music="nosuch.wav"))
 for num, q, lang in (("+212500000020", "qc", "ar"),
                      ("+212500000021", "qc", "en"),
                      ("+212500000022", "qt", "fr"),
@@ -36,6 +39,9 @@ json.dump(c, open(sys.argv[2], "w"), indent=1)
 PY
 
 start_serve exit || exit 1
+check "a queue's missing hold music is said at start" \
+	grep -q 'event=media-warning what=hold-music queue=qm why=".*nosuch.wav: No such file' "$SLOG"
+check "only that queue's" [ "$(grep -c 'event=media-warning' "$SLOG")" = 1 ]
 
 # caller NAME DID CODEC: a baresip caller that dials DID and records what
 # it hears; waits for the server's BYE (call-end), then stops it.
@@ -95,6 +101,13 @@ check "the first caller waited its 10 s and hung up (sipp)" wait "$BGPID"
 BGPIDS=""
 check "no media error" sh -c "! grep -q 'event=media-error' '$SLOG'"
 check "server stops cleanly" stop_serve
+
+# the demo center's hold music (premium.wav for its premium queue) is built
+CENTER=$ROOT/examples/demo.json
+start_serve demo || exit 1
+check "the demo center starts with every queue's hold music loaded" \
+	sh -c "! grep -q 'event=media-warning' '$SLOG'"
+check "demo server stops cleanly" stop_serve
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

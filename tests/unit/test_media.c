@@ -1335,7 +1335,7 @@ static int test_prompts_built(void)
 	if (!err)
 		err = media_audio_preload(m, "moh/default.wav");
 	if (!err)
-		err = media_audio_preload(m, "moh/premium.wav");
+		err = media_audio_preload(m, "premium.wav");
 	for (size_t l = 0; !err && l < 5; l++) {
 		static const char *const exits[] = {
 			"exit_full", "exit_closed", "exit_timeout", "goodbye",
