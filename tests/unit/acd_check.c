@@ -22,7 +22,7 @@
 static const char *const op_names[OP_COUNT] = {
 	"login", "logout", "pause", "ready", "arrive", "accept", "decline",
 	"no-answer", "hangup", "exit-key", "transfer", "tick", "member-add",
-	"member-remove", "skills",
+	"member-remove", "skills", "routing",
 };
 
 /* =====================================================================
@@ -392,6 +392,18 @@ enum drv_expect chk_expect(const struct chk *c, const struct drv_input *in)
 				    c->w->agent[in->agent].tenant)
 					return EXPECT_EITHER;
 			}
+		}
+		return EXPECT_OK;
+	case OP_ROUTING:
+		if (in->queue < 0)
+			return EXPECT_ERR;
+		/* a member of another tenant (see member-add) refuses it */
+		for (unsigned a = 0; a < c->w->n_agents; a++) {
+			if (is_member(c, (unsigned)in->queue, a) &&
+			    c->w->agent[a].tenant >= 0 &&
+			    (unsigned)c->w->agent[a].tenant !=
+			    wq(c, (unsigned)in->queue)->tenant)
+				return EXPECT_EITHER;
 		}
 		return EXPECT_OK;
 	default:
@@ -1641,6 +1653,29 @@ void chk_begin(struct chk *c, const struct drv_input *in)
 		memcpy(c->level_was, ag->level, sizeof(c->level_was));
 		memcpy(ag->level, in->level, sizeof(ag->level));
 	}
+	/* a routing change likewise: the queue's new routing in the world,
+	 * and each of its calls at the widening step its wait has reached
+	 * (the engine emits no WIDEN for the steps passed over) */
+	if (in->op == OP_ROUTING && in->queue >= 0) {
+		struct world *w = (struct world *)c->w;
+
+		c->queue_was = w->queue[in->queue];
+		world_reroute(w, (unsigned)in->queue, in->routing_seed);
+		for (size_t k = 0; k < c->n_live; k++) {
+			struct m_call *mc = &c->call[c->live[k]];
+			const struct w_queue *q = wq(c, mc->queue);
+			unsigned step = 0;
+
+			if (mc->queue != (unsigned)in->queue || !mc->exists ||
+			    mc->ended || mc->connected || mc->in_transfer)
+				continue;
+			while (step < q->n_widen &&
+			       mc->enter + q->widen[step].after_ms <= c->clock)
+				step++;
+			mc->widened_was = mc->widened;
+			mc->widened = step;
+		}
+	}
 }
 
 void chk_end(struct chk *c, int rc, uint64_t call)
@@ -1678,6 +1713,18 @@ void chk_end(struct chk *c, int rc, uint64_t call)
 		if (in->op == OP_SKILLS && in->agent >= 0)
 			memcpy((uint8_t *)c->w->agent[in->agent].level,
 			       c->level_was, sizeof(c->level_was));
+		if (in->op == OP_ROUTING && in->queue >= 0) {
+			((struct world *)c->w)->queue[in->queue] =
+				c->queue_was;
+			for (size_t k = 0; k < c->n_live; k++) {
+				struct m_call *mc = &c->call[c->live[k]];
+
+				if (mc->queue == (unsigned)in->queue &&
+				    mc->exists && !mc->ended &&
+				    !mc->connected && !mc->in_transfer)
+					mc->widened = mc->widened_was;
+			}
+		}
 		return;
 	}
 	if (in->op == OP_PAUSE && in->agent >= 0

@@ -130,6 +130,10 @@ static void relax_expr(uint64_t *st, const struct w_expr *e,
 	r->n--;
 }
 
+static void gen_sites(struct world *w, uint64_t *st, struct w_queue *q);
+static void gen_widen(struct world *w, uint64_t *st, unsigned qi,
+		      unsigned below);
+
 static void gen_queue(struct world *w, uint64_t *st, const struct w_sizes *sz,
 		      unsigned qi)
 {
@@ -154,6 +158,28 @@ static void gen_queue(struct world *w, uint64_t *st, const struct w_sizes *sz,
 	gen_expr(st, sz, &q->skills, 2);
 	w_expr_str(&q->skills, q->skills_str, sizeof(q->skills_str));
 	cf->skills = q->skills_str;
+	gen_sites(w, st, q);
+	cf->priority = rnd(st, 4) ? 0 : (int)rnd(st, 3);
+	cf->ring_timeout_ms = 2000 + 1000 * (acd_ms_t)rnd(st, 14);
+	cf->wrapup_ms = rnd(st, 4) ? 1000 * (acd_ms_t)rnd(st, 11) : 0;
+	cf->max_wait_ms = rnd(st, 2) ? 20000 + 5000 * (acd_ms_t)rnd(st, 20)
+				     : 0;
+	cf->max_len = rnd(st, 3) ? 0 : 1 + rnd(st, 5);
+	cf->join_empty = rnd(st, 2) ? ACD_EMPTY_ALLOW
+				    : (enum acd_empty_rule)rnd(st, 3);
+	cf->leave_empty = rnd(st, 2) ? ACD_EMPTY_ALLOW
+				     : (enum acd_empty_rule)rnd(st, 3);
+	cf->max_no_answer = rnd(st, 4);
+	cf->announce_ms = rnd(st, 2) ? 0 : 10000 + 5000 * (acd_ms_t)rnd(st, 5);
+	gen_widen(w, st, qi, qi);
+}
+
+/* The sites of queue q (a mask and the string the engine reads). */
+static void gen_sites(struct world *w, uint64_t *st, struct w_queue *q)
+{
+	q->sites = 0;
+	q->sites_str[0] = '\0';
+	q->conf.sites = NULL;
 	if (w->n_sites > 1 && rnd(st, 2)) {
 		size_t off = 0;
 
@@ -167,23 +193,18 @@ static void gen_queue(struct world *w, uint64_t *st, const struct w_sizes *sz,
 						"%s%s", off ? " " : "",
 						w->site_id[s]);
 		}
-		cf->sites = q->sites_str;
+		q->conf.sites = q->sites_str;
 	}
-	cf->priority = rnd(st, 4) ? 0 : (int)rnd(st, 3);
-	cf->ring_timeout_ms = 2000 + 1000 * (acd_ms_t)rnd(st, 14);
-	cf->wrapup_ms = rnd(st, 4) ? 1000 * (acd_ms_t)rnd(st, 11) : 0;
-	cf->max_wait_ms = rnd(st, 2) ? 20000 + 5000 * (acd_ms_t)rnd(st, 20)
-				     : 0;
-	cf->max_len = rnd(st, 3) ? 0 : 1 + rnd(st, 5);
-	cf->join_empty = rnd(st, 2) ? ACD_EMPTY_ALLOW
-				    : (enum acd_empty_rule)rnd(st, 3);
-	cf->leave_empty = rnd(st, 2) ? ACD_EMPTY_ALLOW
-				     : (enum acd_empty_rule)rnd(st, 3);
-	cf->max_no_answer = rnd(st, 4);
-	cf->announce_ms = rnd(st, 2) ? 0 : 10000 + 5000 * (acd_ms_t)rnd(st, 5);
+}
 
-	/* widening: relaxations only, so that the interpretations of
-	 * "replace" and "add" coincide; steps at least 1 s after entry */
+/* The widening of queue qi: relaxations only, so that the
+ * interpretations of "replace" and "add" coincide; steps at least 1 s
+ * after entry; an added queue is of the same tenant and below `below`. */
+static void gen_widen(struct world *w, uint64_t *st, unsigned qi,
+		      unsigned below)
+{
+	struct w_queue *q = &w->queue[qi];
+	struct acd_queue_conf *cf = &q->conf;
 	unsigned n = rnd(st, 4);
 	acd_ms_t after = 0;
 	struct w_expr cur = q->skills;
@@ -207,7 +228,8 @@ static void gen_queue(struct world *w, uint64_t *st, const struct w_sizes *sz,
 			unsigned o = rnd(st, w->n_queues);
 
 			/* a queue of the same tenant, declared before */
-			if (o < qi && w->queue[o].tenant == q->tenant)
+			if (o < below && o != qi &&
+			    w->queue[o].tenant == q->tenant)
 				wd->add_queue = (int)o;
 		}
 		if (q->sites && rnd(st, 3) == 0)
@@ -224,6 +246,29 @@ static void gen_queue(struct world *w, uint64_t *st, const struct w_sizes *sz,
 		q->n_widen++;
 	}
 	cf->n_widen = q->n_widen;
+}
+
+void world_reroute(struct world *w, unsigned qi, uint64_t seed)
+{
+	struct w_queue *q = &w->queue[qi];
+	struct acd_queue_conf *cf = &q->conf;
+	struct w_sizes sz;
+	uint64_t st = seed;
+
+	memset(&sz, 0, sizeof(sz));
+	sz.langs = w->langs;
+	sz.prods = w->prods;
+	cf->strategy = (enum acd_strategy)rnd(&st, ACD_STRATEGY_COUNT);
+	gen_expr(&st, &sz, &q->skills, 2);
+	w_expr_str(&q->skills, q->skills_str, sizeof(q->skills_str));
+	cf->skills = q->skills_str;
+	gen_sites(w, &st, q);
+	memset(q->widen, 0, sizeof(q->widen));
+	memset(cf->widen, 0, sizeof(cf->widen));
+	q->n_widen = 0;
+	cf->n_widen = 0;
+	q->skill_widen = false;
+	gen_widen(w, &st, qi, w->n_queues);
 }
 
 static void gen_agent(struct world *w, uint64_t *st, const struct w_sizes *sz,
@@ -257,6 +302,8 @@ int world_gen(struct world *w, uint64_t seed, const struct w_sizes *sz)
 	size_t nm;
 
 	memset(w, 0, sizeof(*w));
+	w->langs = sz->langs;
+	w->prods = sz->prods;
 	if (!sz->tenants || !sz->sites || sz->sites > 32 || sz->tenants > 32
 	    || !sz->queues || !sz->agents || !sz->positions || !sz->langs
 	    || sz->langs > W_NLANG || !sz->prods || sz->prods > W_NPROD)
@@ -487,6 +534,17 @@ int drv_apply(struct acd *acd, const struct world *w,
 
 		return acd_agent_profile_set(acd, &ac);
 	}
+	case OP_ROUTING: {
+		struct acd_queue_conf qc;
+
+		if (in->queue >= 0 && (unsigned)in->queue < w->n_queues)
+			return acd_queue_routing_set(acd,
+						     &w->queue[in->queue].conf);
+		acd_queue_conf_init(&qc);
+		qc.id = queue_id(w, in->queue);
+		qc.tenant = w->tenant_id[0];
+		return acd_queue_routing_set(acd, &qc);
+	}
 	default:
 		return EINVAL;
 	}
@@ -564,6 +622,21 @@ void drv_input_print(FILE *f, const struct world *w,
 		fprintf(f, "acd_agent_profile_set(acd, {\"%s\", .skills="
 			"\"%s\"})", agent_id(w, in->agent), in->skills_str);
 		break;
+	case OP_ROUTING:
+		if (in->queue >= 0 && (unsigned)in->queue < w->n_queues) {
+			const struct w_queue *q = &w->queue[in->queue];
+
+			fprintf(f, "acd_queue_routing_set(acd, {\"%s\", "
+				"%s, .skills=\"%s\", .sites=\"%s\", %u "
+				"widening steps})", q->id,
+				acd_strategy_name(q->conf.strategy),
+				q->skills_str, q->sites_str, q->n_widen);
+		}
+		else {
+			fprintf(f, "acd_queue_routing_set(acd, {\"%s\"})",
+				queue_id(w, in->queue));
+		}
+		break;
 	default:
 		fprintf(f, "?");
 	}
@@ -604,13 +677,13 @@ static const unsigned op_weight[OP_COUNT] = {
 	[OP_ARRIVE] = 30, [OP_ACCEPT] = 26, [OP_DECLINE] = 5,
 	[OP_NO_ANSWER] = 4, [OP_HANGUP] = 22, [OP_EXIT_KEY] = 3,
 	[OP_TRANSFER] = 4, [OP_TICK] = 12, [OP_MEMBER_ADD] = 2,
-	[OP_MEMBER_REMOVE] = 2, [OP_SKILLS] = 2,
+	[OP_MEMBER_REMOVE] = 2, [OP_SKILLS] = 2, [OP_ROUTING] = 2,
 };
 
 bool drv_op_untimed(enum drv_op op)
 {
 	return op == OP_MEMBER_ADD || op == OP_MEMBER_REMOVE ||
-		op == OP_SKILLS;
+		op == OP_SKILLS || op == OP_ROUTING;
 }
 
 static const char *const reasons[] = {"lunch", "training", "break",
@@ -794,6 +867,11 @@ static bool decode(struct src *s, const struct chk *c, struct drv_input *in)
 		in->agent = mode < 12 && mode >= 6
 				    ? -1 : (int)take(s, c->w->n_agents);
 		in->weight = mode < 20 ? take(s, 2) * 1001 : 1 + take(s, 20);
+		break;
+	case OP_ROUTING:
+		in->queue = mode < 6 ? -1 : (int)take(s, c->w->n_queues);
+		for (unsigned i = 0; i < 4; i++)
+			in->routing_seed |= (uint64_t)take(s, 256) << (8 * i);
 		break;
 	case OP_SKILLS: {
 		/* a live skills change: one or two skills gained, lost or
@@ -1046,6 +1124,17 @@ int drv_run(const uint8_t *data, size_t len, const struct drv_opts *opts,
 			  || (in.queue < 0 && (in.op == OP_ARRIVE
 					       || in.op == OP_TRANSFER));
 		dl = acd_next_deadline(acd);
+		if (in.op == OP_ROUTING) {
+			/* its widening steps count at the engine's now,
+			 * which a failed input may have left behind the
+			 * model's clock: a tick makes them one */
+			struct drv_input t = {.op = OP_TICK,
+					      .now = in.now > r.chk.clock ?
+					      in.now : r.chk.clock,
+					      .agent = -1, .pos = -1,
+					      .queue = -1};
+			run_input(&r, &t);
+		}
 		if (in.op != OP_TICK && in.op != OP_ARRIVE && !unknown
 		    && !drv_op_untimed(in.op) && dl <= in.now) {
 			struct drv_input t = {.op = OP_TICK, .now = in.now,

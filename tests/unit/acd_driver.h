@@ -98,6 +98,8 @@ struct world {
 					    membership, 0/1                 */
 	uint16_t *weight;                /* [q * n_agents + a]: 1..1000   */
 	char tenant_id[32][W_ID];        /* tenant ids                    */
+	unsigned langs;                  /* languages used (w_sizes)      */
+	unsigned prods;                  /* products used (w_sizes)       */
 	char site_id[32][W_ID];          /* site ids                      */
 };
 
@@ -112,6 +114,9 @@ int world_gen(struct world *w, uint64_t seed, const struct w_sizes *sz);
 void world_free(struct world *w);
 /* Prints the center, for bug reports. */
 void world_print(FILE *f, const struct world *w);
+/* Draws queue qi's routing anew from seed (strategy, skills, sites,
+ * widening; tenant and other settings kept): a live routing change. */
+void world_reroute(struct world *w, unsigned qi, uint64_t seed);
 /* Declares the world to the engine: tenants, sites, positions, queues,
  * agents and memberships. Returns the first error. */
 int world_load(const struct world *w, struct acd *acd);
@@ -123,7 +128,8 @@ int world_load(const struct world *w, struct acd *acd);
 enum drv_op {
 	OP_LOGIN = 0, OP_LOGOUT, OP_PAUSE, OP_READY, OP_ARRIVE, OP_ACCEPT,
 	OP_DECLINE, OP_NO_ANSWER, OP_HANGUP, OP_EXIT_KEY, OP_TRANSFER,
-	OP_TICK, OP_MEMBER_ADD, OP_MEMBER_REMOVE, OP_SKILLS, OP_COUNT
+	OP_TICK, OP_MEMBER_ADD, OP_MEMBER_REMOVE, OP_SKILLS, OP_ROUTING,
+	OP_COUNT
 };
 
 /* Configuration inputs: they take no now (the engine routes at its
@@ -155,6 +161,7 @@ struct drv_input {
 	const char *reason;              /* pause reason                  */
 	uint8_t level[W_NSKILL];         /* skills: the agent's new levels*/
 	char skills_str[320];            /* skills: as the engine reads it*/
+	uint64_t routing_seed;           /* routing: draws the new routing*/
 };
 
 /* Runs one input against the engine (no checking). */
@@ -214,6 +221,7 @@ struct m_call {
 	acd_ms_t connect_time;       /* when CONNECT happened             */
 	unsigned n_ring;             /* agents ringing for it now         */
 	unsigned widened;            /* WIDEN events since entry          */
+	unsigned widened_was;        /* before a routing input            */
 	uint64_t refused;            /* agents (bit) that declined or did
 				        not answer it (first 64)         */
 };
@@ -287,6 +295,7 @@ struct chk {
 	acd_ms_t last_time;          /* time of the last event            */
 	enum acd_agent_state prev_state; /* the input's agent, before it */
 	uint8_t level_was[W_NSKILL]; /* skills input: the levels before   */
+	struct w_queue queue_was;    /* routing input: the queue before   */
 	size_t member_ix;            /* membership the input changes      */
 	int member_was;              /* its value before, -1 if none      */
 	struct chk_snap *snap;       /* before a possibly failing input   */
