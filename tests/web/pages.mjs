@@ -21,7 +21,7 @@ try {
 		const k = l => Object.keys(TABLES[l]).sort().join(',');
 		const used = [];
 		for (const url of ['/', '/desk.html', '/wallboard.html',
-			'/admin.html']) {
+			'/admin.html', '/js/page.js']) {
 			const html = await (await fetch(url)).text();
 			for (const m of html.matchAll(/data-i18n[a-z-]*="([^"]+)"/g))
 				used.push(m[1]);

@@ -2,9 +2,11 @@
 // positions and DIDs through the API's configuration routes; a change
 // applies to the running engine at once (the wallboard shows it live).
 import {Client} from './api.js';
-import {pickLang, langMenus, t} from './i18n.js';
+import {t} from './i18n.js';
 import {$, el, show, say, debounce} from './ui.js';
+import {frame, start} from './page.js';
 
+frame('admin.title');
 const api = new Client('admin');
 
 const STRATEGIES = ['ring-all', 'linear', 'longest-idle', 'fewest-calls',
@@ -282,17 +284,6 @@ async function boot() {
 	}
 }
 
-$('#login-form').addEventListener('submit', async ev => {
-	ev.preventDefault();
-	try {
-		await api.login($('#user').value.trim(), $('#password').value);
-		$('#password').value = '';
-		say('#login-msg', null);
-		await boot();
-	} catch (e) {
-		say('#login-msg', e);
-	}
-});
 for (const b of document.querySelectorAll('.tabs button')) {
 	b.addEventListener('click', () => {
 		show('#editor', false);
@@ -303,22 +294,13 @@ $('#new').addEventListener('click', () => edit(null));
 $('#edit-form').addEventListener('submit', save);
 $('#delete').addEventListener('click', remove);
 $('#cancel').addEventListener('click', () => show('#editor', false));
-$('#signout').addEventListener('click', async () => {
-	if (adm.stream)
-		adm.stream.close();
-	adm.stream = null;
-	await api.logout();
-	view('login');
-});
-api.onexpired = () => view('login');
 document.addEventListener('langchange', () => {
 	if (!$('#admin-view').hidden)
 		load(adm.kind);
 });
 
-pickLang();
-langMenus();
-if (api.session)
-	boot();
-else
-	view('login');
+start({api, boot, view, signout: () => {
+	if (adm.stream)
+		adm.stream.close();
+	adm.stream = null;
+}});

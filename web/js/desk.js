@@ -2,9 +2,11 @@
 // Logout, the current call with its screen pop, disposition and notes at
 // wrap-up, callback scheduling. Live through the event stream.
 import {Client} from './api.js';
-import {pickLang, langMenus, t, duration, clock} from './i18n.js';
+import {t, duration, clock} from './i18n.js';
 import {$, el, show, say, options, debounce} from './ui.js';
+import {frame, start} from './page.js';
 
+frame('desk.title');
 const api = new Client('desk');
 const desk = {
 	setup: null,        // GET /api/v1/desk
@@ -217,18 +219,6 @@ async function boot() {
 }
 
 function wire() {
-	$('#login-form').addEventListener('submit', async ev => {
-		ev.preventDefault();
-		try {
-			await api.login($('#user').value.trim(),
-				$('#password').value);
-			$('#password').value = '';
-			say('#login-msg', null);
-			await boot();
-		} catch (e) {
-			say('#login-msg', e);
-		}
-	});
 	$('#position-go').addEventListener('click', () =>
 		act('login', {position: $('#position').value},
 			'#position-msg'));
@@ -238,13 +228,6 @@ function wire() {
 	$('#logout').addEventListener('click', () => act('logout'));
 	$('#disposition-save').addEventListener('click', saveDisposition);
 	$('#cb-save').addEventListener('click', scheduleCallback);
-	$('#signout').addEventListener('click', async () => {
-		if (desk.stream)
-			desk.stream.close();
-		await api.logout();
-		view('login');
-	});
-	api.onexpired = () => view('login');
 	document.addEventListener('langchange', () => {
 		if (desk.setup && desk.state) {
 			paintState();
@@ -254,10 +237,8 @@ function wire() {
 	setInterval(tick, 1000);
 }
 
-pickLang();
-langMenus();
 wire();
-if (api.session)
-	boot();
-else
-	view('login');
+start({api, boot, view, signout: () => {
+	if (desk.stream)
+		desk.stream.close();
+}});

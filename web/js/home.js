@@ -1,5 +1,5 @@
 // home.js — the start page: links to the three pages, language menu.
-import {pickLang, langMenus} from './i18n.js';
+import {frame, start} from './page.js';
 
-pickLang();
-langMenus();
+frame(null, {signin: false});
+start();

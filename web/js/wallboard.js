@@ -3,10 +3,12 @@
 // state), sites and agents with timers, and the day's chart; refreshed
 // from the live event stream, never by reloading the page.
 import {Client} from './api.js';
-import {pickLang, langMenus, t, duration} from './i18n.js';
+import {t, duration} from './i18n.js';
 import {$, el, show, say, debounce} from './ui.js';
 import {bucket, draw} from './chart.js';
+import {frame, start} from './page.js';
 
+frame('wall.title', {extra: '<span id="updated" class="muted"></span>'});
 const api = new Client('wallboard');
 const wall = {
 	queues: [],
@@ -226,26 +228,6 @@ async function boot() {
 	}
 }
 
-$('#login-form').addEventListener('submit', async ev => {
-	ev.preventDefault();
-	try {
-		await api.login($('#user').value.trim(), $('#password').value);
-		$('#password').value = '';
-		say('#login-msg', null);
-		await boot();
-	} catch (e) {
-		say('#login-msg', e);
-	}
-});
-$('#signout').addEventListener('click', async () => {
-	wall.gen++;
-	wall.queues = [];
-	if (wall.stream)
-		wall.stream.close();
-	await api.logout();
-	view('login');
-});
-api.onexpired = () => view('login');
 document.addEventListener('langchange', () => {
 	if (wall.queues.length) {
 		paintQueues();
@@ -267,9 +249,9 @@ setInterval(() => {
 		liveSoon();
 }, 30000);
 
-pickLang();
-langMenus();
-if (api.session)
-	boot();
-else
-	view('login');
+start({api, boot, view, signout: () => {
+	wall.gen++;
+	wall.queues = [];
+	if (wall.stream)
+		wall.stream.close();
+}});
