@@ -242,6 +242,21 @@ static int read_version(struct store *st, int64_t *vp)
 			 "schema_version", vp);
 }
 
+/* read_version, and a version newer than this plateau knows is refused
+ * (EPROTO): nothing is written to such a store. */
+static int read_known_version(struct store *st, int64_t *vp)
+{
+	int err = read_version(st, vp);
+
+	if (err)
+		return err;
+	if (*vp > (int64_t)store_n_migrations)
+		return store_err(st, EPROTO, "%s: schema version %lld is newer "
+				 "than this plateau's (%zu); upgrade plateau",
+				 st->path, (long long)*vp, store_n_migrations);
+	return 0;
+}
+
 int store_schema_version(struct store *st, int *versionp)
 {
 	int64_t v;
@@ -266,15 +281,9 @@ static int migrate(struct store *st)
 	if (err)
 		return err;
 	/* Read again under the write lock: another process may have run. */
-	err = read_version(st, &v);
+	err = read_known_version(st, &v);
 	if (err)
 		goto out;
-	if (v > (int64_t)store_n_migrations) {
-		err = store_err(st, EPROTO, "%s: schema version %lld is newer "
-				"than this plateau's (%zu); upgrade plateau",
-				st->path, (long long)v, store_n_migrations);
-		goto out;
-	}
 	if (v == 0) {
 		snprintf(sql, sizeof(sql), "PRAGMA application_id = %d",
 			 STORE_APPLICATION_ID);
@@ -410,15 +419,9 @@ int store_open_opts(struct store **stp, const char *spec,
 		goto out;
 	/* Identity and version first, read-only: a foreign or newer file
 	 * is refused before anything is written to it. */
-	err = read_version(st, &v);
+	err = read_known_version(st, &v);
 	if (err)
 		goto out;
-	if (v > (int64_t)store_n_migrations) {
-		err = store_err(st, EPROTO, "%s: schema version %lld is newer "
-				"than this plateau's (%zu); upgrade plateau",
-				st->path, (long long)v, store_n_migrations);
-		goto out;
-	}
 	err = configure(st, st->db);
 	if (err)
 		goto out;
