@@ -6,6 +6,7 @@
 #include "api/api.h"
 #include "api/api_int.h"
 #include "config/center.h"
+#include "api_fx.h"
 #include "test.h"
 
 static const char center_json[] =
@@ -22,116 +23,44 @@ static const char center_json[] =
 	"{\"id\":\"a2\",\"tenant\":\"t2\",\"queues\":[{\"queue\":\"q2\"}]}]}";
 
 /* A small world: two tenants, one queue and one agent each. */
-struct fx {
-	struct center *center;
-	struct acd *acd;
-	struct api *api;
-	acd_ms_t now;              /* engine clock, ms                      */
-};
-
-static void fx_event(const struct acd_event *ev, void *arg)
+static int fx_init(struct api_fx *f)
 {
-	struct fx *f = arg;
+	static const struct api_fx_user users[] = {
+		{"u1", "pass-1", API_ROLE_AGENT, "t1", "a1"},
+		{"s2", "pass-2", API_ROLE_SUPERVISOR, "t2", NULL},
+		{"op", "pass-3", API_ROLE_ADMIN, NULL, NULL},
+		{NULL, NULL, 0, NULL, NULL},
+	};
+	int err = api_fx_init(f, center_json, users);
 
-	api_acd_event(ev, f->api);
-}
-
-static acd_ms_t fx_now(void *arg)
-{
-	struct fx *f = arg;
-
-	return f->now;
-}
-
-static void fx_free(struct fx *f)
-{
-	f->api = api_free(f->api);
-	f->acd = acd_free(f->acd);
-	f->center = mem_deref(f->center);
-}
-
-static int fx_init(struct fx *f)
-{
-	static const struct center_opts opts = {1};
-	struct api_deps deps = {0};
-	struct acd_agent_conf ac = {0};
-	int err;
-
-	memset(f, 0, sizeof(*f));
-	f->now = 1000;
-	err = center_parse(center_json, sizeof(center_json) - 1, "t", &opts,
-			   &f->center, NULL, 0);
-	if (!err)
-		err = acd_alloc(&f->acd, 1, fx_event, f);
 	if (err)
-		goto out;
-	err = acd_tenant_add(f->acd, "t1");
-	err |= acd_tenant_add(f->acd, "t2");
-	err |= acd_site_add(f->acd, "s");
-	err |= acd_position_add(f->acd, "p1", "s");
-	err |= acd_queue_add(f->acd, &f->center->queues[0].acd);
-	err |= acd_queue_add(f->acd, &f->center->queues[1].acd);
-	ac.id = "a1";
-	ac.tenant = "t1";
-	err |= acd_agent_add(f->acd, &ac);
-	ac.id = "a2";
-	ac.tenant = "t2";
-	err |= acd_agent_add(f->acd, &ac);
-	err |= acd_member_add(f->acd, "q1", "a1", 1);
-	err |= acd_member_add(f->acd, "q2", "a2", 1);
+		return err;
+	err = api_key_add(f->api, "key-t1-0123456789abcdef",
+			  API_ROLE_SUPERVISOR, "t1");
 	if (err)
-		goto out;
-	deps.acd = f->acd;
-	deps.center = f->center;
-	deps.now = fx_now;
-	deps.wall = fx_now;
-	deps.arg = f;
-	err = api_alloc(&f->api, NULL, &deps);
-	if (err)
-		goto out;
-	api_hash_rounds_set(f->api, 1000);
-	err = api_user_add(f->api, "u1", "pass-1", API_ROLE_AGENT, "t1",
-			   "a1");
-	err |= api_user_add(f->api, "s2", "pass-2", API_ROLE_SUPERVISOR,
-			    "t2", NULL);
-	err |= api_user_add(f->api, "op", "pass-3", API_ROLE_ADMIN, NULL,
-			    NULL);
-	err |= api_key_add(f->api, "key-t1-0123456789abcdef",
-			   API_ROLE_SUPERVISOR, "t1");
- out:
-	if (err)
-		fx_free(f);
+		api_fx_free(f);
 	return err ? EINVAL : 0;
 }
 
 /* Sends raw request text; reply text in buf (NUL-terminated). */
-static int send_raw(struct fx *f, const char *text, char *buf, size_t sz,
-		    bool *closep)
+static int send_raw(struct api_fx *f, const char *text, char *buf,
+		    size_t sz, bool *closep)
 {
-	struct mbuf *out = mbuf_alloc(1024);
-	struct sa peer;
-	bool closed = false;
-	int err;
+	struct mbuf *out = NULL;
+	int err = api_fx_feed(f, text, &out, closep);
 
-	if (!out)
-		return ENOMEM;
-	sa_set_str(&peer, "192.0.2.7", 5555);
-	err = api_feed(f->api, &peer, (const uint8_t *)text, strlen(text),
-		       out, &closed);
 	if (!err) {
-		size_t n = out->end < sz - 1 ? out->end : sz - 1;
+		size_t n = out->end - 1 < sz - 1 ? out->end - 1 : sz - 1;
 
 		memcpy(buf, out->buf, n);
 		buf[n] = '\0';
 	}
-	if (closep)
-		*closep = closed;
 	mem_deref(out);
 	return err;
 }
 
 /* One request with an optional bearer token and JSON body. */
-static int request(struct fx *f, const char *met, const char *path,
+static int request(struct api_fx *f, const char *met, const char *path,
 		   const char *token, const char *body, char *buf,
 		   size_t sz)
 {
@@ -148,12 +77,10 @@ static int request(struct fx *f, const char *met, const char *path,
 
 static int status_of(const char *reply)
 {
-	if (strncmp(reply, "HTTP/1.1 ", 9))
-		return -1;
-	return atoi(reply + 9);
+	return api_fx_status(reply);
 }
 
-static int login(struct fx *f, const char *user, const char *pass,
+static int login(struct api_fx *f, const char *user, const char *pass,
 		 char token[65])
 {
 	char body[256], buf[4096];
@@ -178,7 +105,7 @@ static int login(struct fx *f, const char *user, const char *pass,
 
 static int test_router(void)
 {
-	struct fx f;
+	struct api_fx f;
 	char buf[8192];
 	int err = fx_init(&f);
 
@@ -208,17 +135,17 @@ static int test_router(void)
 		"key-t1-0123456789abcdef", NULL, buf, sizeof(buf));
 	if (status_of(buf) != 404)
 		goto fail;
-	fx_free(&f);
+	api_fx_free(&f);
 	return 0;
  fail:
 	fprintf(stderr, "  reply: %.300s\n", buf);
-	fx_free(&f);
+	api_fx_free(&f);
 	return EINVAL;
 }
 
 static int test_auth_hash(void)
 {
-	struct fx f;
+	struct api_fx f;
 	struct api_user *u;
 	int err = fx_init(&f);
 
@@ -268,16 +195,16 @@ static int test_auth_hash(void)
 		    strcmp(s->user->tenant, "t2"))
 			goto fail;
 	}
-	fx_free(&f);
+	api_fx_free(&f);
 	return 0;
  fail:
-	fx_free(&f);
+	api_fx_free(&f);
 	return EINVAL;
 }
 
 static int test_token(void)
 {
-	struct fx f;
+	struct api_fx f;
 	char t1[65], t2[65], buf[4096];
 	int err = fx_init(&f);
 
@@ -315,10 +242,10 @@ static int test_token(void)
 	f.now += API_THROTTLE_MS;
 	if (login(&f, "u1", "pass-1", t2))
 		goto fail;
-	fx_free(&f);
+	api_fx_free(&f);
 	return 0;
  fail:
-	fx_free(&f);
+	api_fx_free(&f);
 	return EINVAL;
 }
 
@@ -346,7 +273,7 @@ static int test_json_bodies(void)
 		{"{\"reason\":\"l\\u0001\"}", 400, "control characters"},
 		{"{\"reason\":\"siesta\"}", 400, "no pause reason"},
 	};
-	struct fx f;
+	struct api_fx f;
 	struct acd_agent_info ai;
 	char tok[65], buf[4096] = "";
 	size_t i = 0;
@@ -372,11 +299,11 @@ static int test_json_bodies(void)
 	if (status_of(buf) != 200 || acd_agent_info(f.acd, "a1", &ai) ||
 	    ai.state != ACD_AGENT_PAUSED || strcmp(ai.reason, "lunch"))
 		goto fail;
-	fx_free(&f);
+	api_fx_free(&f);
 	return 0;
  fail:
 	fprintf(stderr, "  case %zu reply: %.300s\n", i, buf);
-	fx_free(&f);
+	api_fx_free(&f);
 	return EINVAL;
 }
 
@@ -407,7 +334,7 @@ static int test_tenant_filter(void)
 
 static int test_event_window(void)
 {
-	struct fx f;
+	struct api_fx f;
 	int err = fx_init(&f);
 
 	if (err)
@@ -432,16 +359,16 @@ static int test_event_window(void)
 	if (!strstr(api_ev_get(f.api, f.api->ev_next - 1)->json,
 		    "\"state\":\"ready\""))
 		goto fail;
-	fx_free(&f);
+	api_fx_free(&f);
 	return 0;
  fail:
-	fx_free(&f);
+	api_fx_free(&f);
 	return EINVAL;
 }
 
 static int test_guard(void)
 {
-	struct fx f;
+	struct api_fx f;
 	char line[2000], buf[4096];
 	bool closed = false;
 	int err = fx_init(&f);
@@ -468,11 +395,11 @@ static int test_guard(void)
 	if (status_of(buf) != 200 || !closed ||
 	    !strstr(buf, "Connection: close"))
 		goto fail;
-	fx_free(&f);
+	api_fx_free(&f);
 	return 0;
  fail:
 	fprintf(stderr, "  reply: %.200s\n", buf);
-	fx_free(&f);
+	api_fx_free(&f);
 	return EINVAL;
 }
 

@@ -8,6 +8,7 @@
 #include "api/desk.h"
 #include "api/static.h"
 #include "config/center.h"
+#include "api_fx.h"
 #include "test.h"
 
 static const char center_json[] =
@@ -27,102 +28,24 @@ static const char center_json[] =
 	"\"dids\":[{\"number\":\"+212500000001\",\"tenant\":\"t1\","
 	"\"queue\":\"q1\",\"language\":\"en\"}]}";
 
-struct wfx {
-	struct center *center;
-	struct acd *acd;
-	struct api *api;
-	acd_ms_t now;              /* engine clock, ms                      */
-};
-
-static acd_ms_t wfx_now(void *arg)
+static int wfx_init(struct api_fx *f)
 {
-	struct wfx *f = arg;
+	static const struct api_fx_user users[] = {
+		{"u1", "pass-1", API_ROLE_AGENT, "t1", "a1"},
+		{"s1", "pass-2", API_ROLE_SUPERVISOR, "t1", NULL},
+		{NULL, NULL, 0, NULL, NULL},
+	};
 
-	return f->now;
-}
-
-static void wfx_event(const struct acd_event *ev, void *arg)
-{
-	struct wfx *f = arg;
-
-	api_acd_event(ev, f->api);
-}
-
-static void wfx_free(struct wfx *f)
-{
-	f->api = api_free(f->api);
-	f->acd = acd_free(f->acd);
-	f->center = mem_deref(f->center);
-}
-
-static int wfx_init(struct wfx *f)
-{
-	static const struct center_opts opts = {1};
-	struct api_deps deps = {0};
-	struct acd_agent_conf ac = {0};
-	int err;
-
-	memset(f, 0, sizeof(*f));
-	f->now = 1000;
-	err = center_parse(center_json, sizeof(center_json) - 1, "w", &opts,
-			   &f->center, NULL, 0);
-	if (!err)
-		err = acd_alloc(&f->acd, 1, wfx_event, f);
-	if (err)
-		goto out;
-	err = acd_tenant_add(f->acd, "t1");
-	err |= acd_tenant_add(f->acd, "t2");
-	err |= acd_site_add(f->acd, "s");
-	err |= acd_position_add(f->acd, "p1", "s");
-	err |= acd_queue_add(f->acd, &f->center->queues[0].acd);
-	ac.id = "a1";
-	ac.tenant = "t1";
-	err |= acd_agent_add(f->acd, &ac);
-	err |= acd_member_add(f->acd, "q1", "a1", 1);
-	if (err)
-		goto out;
-	deps.acd = f->acd;
-	deps.center = f->center;
-	deps.now = wfx_now;
-	deps.wall = wfx_now;
-	deps.arg = f;
-	err = api_alloc(&f->api, NULL, &deps);
-	if (err)
-		goto out;
-	api_hash_rounds_set(f->api, 1000);
-	err = api_user_add(f->api, "u1", "pass-1", API_ROLE_AGENT, "t1",
-			   "a1");
-	err |= api_user_add(f->api, "s1", "pass-2", API_ROLE_SUPERVISOR,
-			    "t1", NULL);
- out:
-	if (err)
-		wfx_free(f);
-	return err ? EINVAL : 0;
+	return api_fx_init(f, center_json, users);
 }
 
 /* Sends raw request text; the whole reply lands in *outp (caller frees). */
-static int raw(struct wfx *f, const char *text, struct mbuf **outp)
+static int raw(struct api_fx *f, const char *text, struct mbuf **outp)
 {
-	struct mbuf *out = mbuf_alloc(4096);
-	struct sa peer;
-	bool closed = false;
-	int err;
-
-	if (!out)
-		return ENOMEM;
-	sa_set_str(&peer, "192.0.2.9", 4444);
-	err = api_feed(f->api, &peer, (const uint8_t *)text, strlen(text),
-		       out, &closed);
-	if (!err)
-		err = mbuf_write_u8(out, 0);
-	if (err)
-		mem_deref(out);
-	else
-		*outp = out;
-	return err;
+	return api_fx_feed(f, text, outp, NULL);
 }
 
-static int get(struct wfx *f, const char *met, const char *path,
+static int get(struct api_fx *f, const char *met, const char *path,
 	       const char *extra, struct mbuf **outp)
 {
 	char text[1024];
@@ -134,11 +57,7 @@ static int get(struct wfx *f, const char *met, const char *path,
 
 static int status_of(const struct mbuf *mb)
 {
-	const char *s = (const char *)mb->buf;
-
-	if (strncmp(s, "HTTP/1.1 ", 9))
-		return -1;
-	return atoi(s + 9);
+	return api_fx_status((const char *)mb->buf);
 }
 
 static const char *body_of(const struct mbuf *mb)
@@ -148,7 +67,7 @@ static const char *body_of(const struct mbuf *mb)
 	return b ? b + 4 : "";
 }
 
-static const char *tok_of(struct wfx *f, const char *user, const char *pw,
+static const char *tok_of(struct api_fx *f, const char *user, const char *pw,
 			  char tok[65])
 {
 	char text[512];
@@ -194,7 +113,7 @@ static int test_ctype(void)
 
 static int test_serves_every_file(void)
 {
-	struct wfx f;
+	struct api_fx f;
 	struct mbuf *mb = NULL;
 	int err = wfx_init(&f);
 	size_t n = api_static_count();
@@ -202,7 +121,7 @@ static int test_serves_every_file(void)
 	if (err)
 		return err;
 	if (n < 5) {
-		wfx_free(&f);
+		api_fx_free(&f);
 		TEST_FAIL("only %zu embedded files", n);
 	}
 	for (size_t i = 0; i < n && !err; i++) {
@@ -232,13 +151,13 @@ static int test_serves_every_file(void)
 			     "default-src 'self'")))
 		err = EINVAL;
 	mem_deref(mb);
-	wfx_free(&f);
+	api_fx_free(&f);
 	return err;
 }
 
 static int test_etag_and_head(void)
 {
-	struct wfx f;
+	struct api_fx f;
 	struct mbuf *mb = NULL;
 	char etag[64] = "", hdr[128];
 	const char *e;
@@ -284,7 +203,7 @@ static int test_etag_and_head(void)
 		err = EINVAL;
  out:
 	mem_deref(mb);
-	wfx_free(&f);
+	api_fx_free(&f);
 	return err;
 }
 
@@ -300,7 +219,7 @@ static int test_no_traversal(void)
 		"/index.html%00.js", "/INDEX.HTML", "/src/api/static.c",
 		"/\\..\\Makefile",
 	};
-	struct wfx f;
+	struct api_fx f;
 	struct mbuf *mb = NULL;
 	int err = wfx_init(&f);
 
@@ -332,13 +251,13 @@ static int test_no_traversal(void)
 	if (!err && status_of(mb) != 401)
 		err = EINVAL;
 	mem_deref(mb);
-	wfx_free(&f);
+	api_fx_free(&f);
 	return err;
 }
 
 static int test_desk(void)
 {
-	struct wfx f;
+	struct api_fx f;
 	struct mbuf *mb = NULL;
 	char tok[65], hdr[128];
 	uint64_t call = 0;
@@ -419,7 +338,7 @@ static int test_desk(void)
 		err = EINVAL;
  out:
 	mem_deref(mb);
-	wfx_free(&f);
+	api_fx_free(&f);
 	return err;
 }
 
