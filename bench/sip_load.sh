@@ -417,6 +417,17 @@ memory() {
 # e. quick: one fixed rate without media, queue and full path, against
 # sipp -> sipp at the same rate (bench/sip_bench.sh before)
 # ---------------------------------------------------------------------
+# quick_run NAME DID: one run of the quick mode's calls through plateau
+# to DID; prints its line and sets RATE (achieved calls/s).
+quick_run() {
+	cpu0=$(scpu)
+	caller "q_$1" "$SP" "$2" "$r" "$n" 100 "$sf"
+	cpu1=$(scpu)
+	RATE=$(py "round($OK / $WALL, 1)")
+	printf '%-8s %6d %7d %7s/s %6sms  %s\n' "$1" "$OK" "$KO" "$RATE" \
+		"$(py "round(1000 * ($cpu1 - $cpu0) / $n, 2)")" "$(load)"
+}
+
 quick() {
 	r=$QUICK_RATE n=$QUICK_CALLS
 	sf=$ROOT/tests/sipp/caller_short.xml
@@ -432,25 +443,15 @@ quick() {
 	printf '%-8s %6d %7d %7s/s %8s  %s\n' ceiling "$OK" "$KO" \
 		"$c_rate" - "$(load)"
 	serve_start "$QUICK_AGENTS" login
-	cpu0=$(scpu)
-	caller q_queue "$SP" +212500002000 "$r" "$n" 100 "$sf"
-	cpu1=$(scpu)
-	q_rate=$(py "round($OK / $WALL, 1)")
-	printf '%-8s %6d %7d %7s/s %6sms  %s\n' queue "$OK" "$KO" \
-		"$q_rate" "$(py "round(1000 * ($cpu1 - $cpu0) / $n, 2)")" \
-		"$(load)"
+	quick_run queue +212500002000
+	q_rate=$RATE
 	# the agents' phones: one sipp UAS answering for every position,
 	# registered by the probe (third-party registration)
 	uas q_agents
 	python3 "$ROOT/tests/integration/sip_probe.py" "$SP" register-many \
 		bench.plateau "$UP" "$QUICK_AGENTS" >/dev/null || exit 1
-	cpu1=$(scpu)
-	caller q_full "$SP" +212500001000 "$r" "$n" 100 "$sf"
-	cpu2=$(scpu)
-	f_rate=$(py "round($OK / $WALL, 1)")
-	printf '%-8s %6d %7d %7s/s %6sms  %s\n' full "$OK" "$KO" \
-		"$f_rate" "$(py "round(1000 * ($cpu2 - $cpu1) / $n, 2)")" \
-		"$(load)"
+	quick_run full +212500001000
+	f_rate=$RATE
 	conn=$(grep -c 'event=connect ' "$W/serve.log")
 	peak=$(awk '/VmHWM/ {print $2}' "/proc/$SPID/status")
 	serve_stop
