@@ -454,6 +454,57 @@ static int fail(struct sipd *s, int err, const char *what)
 	return err;
 }
 
+/* Opens the SIP sockets: UDP, and TCP on the same port so that peers see
+ * one address, each with its guard below libre's parser (src/sip/hook.c
+ * finds the sockets). Port 0 lets the kernel pick the UDP port; when the
+ * TCP port of that number is taken (by any TCP socket, an outgoing
+ * connection's included), both are dropped and the kernel asked again. */
+static int transports_listen(struct sipd *s, const struct sipd_conf *conf)
+{
+	const bool any_port = sa_port(&conf->laddr) == 0;
+	void *sock;
+	int err;
+
+	for (int attempt = 0;; attempt++) {
+		err = siphook_transp_add(s->sip, SIP_TRANSP_UDP,
+					 &conf->laddr, &sock);
+		if (err) {
+			re_snprintf(s->errmsg, sizeof(s->errmsg),
+				    "cannot listen on udp %J: %m",
+				    &conf->laddr, err);
+			return err;
+		}
+		err = udp_register_helper(&s->uh, sock, GUARD_LAYER, NULL,
+					  sipd_guard_recv, s);
+		if (err)
+			return fail(s, err, "guard on udp");
+		err = sip_transp_laddr(s->sip, &s->laddr, SIP_TRANSP_UDP,
+				       NULL);
+		if (err)
+			return fail(s, err, "sip_transp_laddr");
+		if (!conf->tcp)
+			return 0;
+		err = siphook_transp_add(s->sip, SIP_TRANSP_TCP, &s->laddr,
+					 &sock);
+		if (err == EADDRINUSE && any_port && attempt < 32) {
+			s->uh = mem_deref(s->uh);
+			sip_transp_flush(s->sip);
+			continue;
+		}
+		if (err) {
+			re_snprintf(s->errmsg, sizeof(s->errmsg),
+				    "cannot listen on tcp %J: %m", &s->laddr,
+				    err);
+			return err;
+		}
+		s->tsock = sock;
+		err = sipd_tcpguard_install(s, s->tsock);
+		if (err)
+			return fail(s, err, "guard on tcp");
+		return 0;
+	}
+}
+
 int sipd_alloc(struct sipd **sp, const struct sipd_conf *conf,
 	       char *errmsg, size_t errsz)
 {
@@ -461,7 +512,6 @@ int sipd_alloc(struct sipd **sp, const struct sipd_conf *conf,
 	struct sipd *s;
 	struct timespec ts;
 	const char *realm;
-	void *sock = NULL;
 	int err;
 
 	if (!sp || !conf || !conf->center)
@@ -509,43 +559,9 @@ int sipd_alloc(struct sipd **sp, const struct sipd_conf *conf,
 		fail(s, err, "sip_alloc");
 		goto out;
 	}
-	/* the guard goes on the transport's own sockets, below libre's
-	 * parser (src/sip/hook.c finds them) */
-	err = siphook_transp_add(s->sip, SIP_TRANSP_UDP, &conf->laddr,
-				 &sock);
-	if (err) {
-		re_snprintf(s->errmsg, sizeof(s->errmsg),
-			    "cannot listen on udp %J: %m", &conf->laddr, err);
+	err = transports_listen(s, conf);
+	if (err)
 		goto out;
-	}
-	err = udp_register_helper(&s->uh, sock, GUARD_LAYER, NULL,
-				  sipd_guard_recv, s);
-	if (err) {
-		fail(s, err, "guard on udp");
-		goto out;
-	}
-	err = sip_transp_laddr(s->sip, &s->laddr, SIP_TRANSP_UDP, NULL);
-	if (err) {
-		fail(s, err, "sip_transp_laddr");
-		goto out;
-	}
-	if (conf->tcp) {
-		/* same port as UDP, so peers see one address */
-		err = siphook_transp_add(s->sip, SIP_TRANSP_TCP, &s->laddr,
-					 &sock);
-		if (err) {
-			re_snprintf(s->errmsg, sizeof(s->errmsg),
-				    "cannot listen on tcp %J: %m", &s->laddr,
-				    err);
-			goto out;
-		}
-		s->tsock = sock;
-		err = sipd_tcpguard_install(s, s->tsock);
-		if (err) {
-			fail(s, err, "guard on tcp");
-			goto out;
-		}
-	}
 	re_snprintf(s->host, sizeof(s->host), "%J", &s->laddr);
 
 	err = sip_listen(&s->lsnr, s->sip, true, request_handler, s);

@@ -15,6 +15,13 @@ check "bad --rtp-ports: status 2 and names the option" \
 check "missing config: status 1, message, no data dir created" \
 	sh -c "[ $? -eq 1 ] && [ -s '$WORK/nocfg.out' ] && [ ! -e '$WORK/x' ]"
 
+# --sip 127.0.0.1:0: the kernel picks the UDP port; when the TCP port of
+# that number is taken, the server asks again (with half the TCP ports
+# held, about half the starts failed "cannot listen on tcp" before)
+check "port 0 with half the TCP ports taken: 8 of 8 starts listen" \
+	python3 "$ROOT/tests/integration/port0_starts.py" "$PLATEAU" \
+	"$CENTER" "$ROOT/build/prompts" "$WORK"
+
 start_serve sip || exit 1
 
 # --- OPTIONS ----------------------------------------------------------
