@@ -5,6 +5,7 @@
 #include <sys/time.h>
 #include <re.h>
 #include "api/api_int.h"
+#include "api/webhook.h"
 
 /* ---------------------------------------------------------------------
  * Clocks
@@ -443,6 +444,7 @@ static void api_destructor(void *arg)
 	struct api *api = arg;
 
 	tmr_cancel(&api->tmr_sweep);
+	webhook_close(api);
 	api->ts = mem_deref(api->ts);
 	list_flush(&api->conns);
 	list_flush(&api->sessions);
@@ -470,6 +472,9 @@ int api_alloc(struct api **apip, const struct sa *laddr,
 	api->ev_next = 1;
 	api->rounds = 20000;
 	tmr_init(&api->tmr_sweep);
+	err = webhook_init(api);
+	if (err)
+		goto out;
 	if (laddr) {
 		/* tcp_listen's backlog is 5: bind and listen ourselves. */
 		err = tcp_sock_alloc(&api->ts, laddr, connect_handler, api);

@@ -105,6 +105,18 @@ void api_hash_rounds_set(struct api *api, unsigned rounds);
 /* Forward of an engine event (an acd_event_h). */
 void api_acd_event(const struct acd_event *ev, void *arg);
 
+/* What the owner knows of an event's call; any field may be NULL. */
+struct api_call_ref {
+	const char *call_id;       /* the CDR's call id (stable, unique)    */
+	const char *caller;        /* caller's number                       */
+	const char *did;           /* number called                         */
+};
+
+/* The same with the call's identity (ref may be NULL): the event stream
+ * carries call_id, and webhooks (docs/api.md) carry all three. */
+void api_acd_event_call(const struct acd_event *ev,
+			const struct api_call_ref *ref, void *arg);
+
 /* Feeds raw bytes of one connection from address peer and appends what
  * the server would send to out. *closep is set when the server would
  * close. Used by the fuzz harness and unit tests; the socket path runs

@@ -101,7 +101,10 @@ struct api {
 	struct list today;         /* struct api_today, per queue           */
 	acd_ms_t day_start;        /* local midnight of today, wall ms      */
 	acd_ms_t day_next;         /* the next local midnight, wall ms      */
+	struct api_hooks *hooks;   /* webhook deliveries (webhook.c)        */
 };
+
+struct api_hooks;
 
 /* A parsed request. */
 struct api_req {

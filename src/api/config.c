@@ -6,6 +6,7 @@
 #include "config/center.h"
 #include "store/store.h"
 #include "api/api_int.h"
+#include "api/webhook.h"
 
 /*
  * A change is made on the center's JSON document, never in place: the
@@ -39,6 +40,7 @@ static const struct section sections[] = {
 	{"agents", "id", true},
 	{"dids", "number", true},
 	{"users", "user", true},
+	{"webhooks", "id", true},
 };
 
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
@@ -48,7 +50,8 @@ static bool secret_key(const char *k)
 {
 	return !strcmp(k, "sip_ha1") || !strcmp(k, "pin_hash") ||
 		!strcmp(k, "password_hash") || !strcmp(k, "sip_password") ||
-		!strcmp(k, "pin") || !strcmp(k, "password");
+		!strcmp(k, "pin") || !strcmp(k, "password") ||
+		!strcmp(k, "secret");
 }
 
 static const struct section *section_find(const char *name)
@@ -136,8 +139,10 @@ static bool elem_visible(const struct api_user *u, const struct section *s,
 	return elem_mine(u, s, o);
 }
 
-/* Prints an element without its secrets. */
-static int elem_print(struct mbuf *mb, const struct odict *o)
+/* Prints an element without its secrets; a webhook with its delivery
+ * state. */
+static int elem_print(struct api *api, const struct section *s,
+		      struct mbuf *mb, const struct odict *o)
 {
 	struct odict *clean = NULL;
 	struct le *le;
@@ -153,6 +158,14 @@ static int elem_print(struct mbuf *mb, const struct odict *o)
 	}
 	if (!err)
 		err = mbuf_printf(mb, "%H", json_encode_odict, clean);
+	/* the object's closing brace gives way to "delivery" */
+	if (!err && !strcmp(s->name, "webhooks") && elem_str(o, "id") &&
+	    mb->end && mb->buf[mb->end - 1] == '}') {
+		mb->end--;
+		mb->pos = mb->end;
+		err = webhook_status_print(api, mb, elem_str(o, "id"));
+		err |= mbuf_printf(mb, "}");
+	}
 	mem_deref(clean);
 	return err;
 }
@@ -188,14 +201,14 @@ static void config_get(struct api *api, struct api_req *req,
 			k = elem_str(e->u.odict, s->key);
 			if (!k || strcmp(k, id))
 				continue;
-			elem_print(r->body, e->u.odict);
+			elem_print(api, s, r->body, e->u.odict);
 			mbuf_printf(r->body, "\n");
 			found = true;
 			break;
 		}
 		if (!first)
 			mbuf_printf(r->body, ",");
-		elem_print(r->body, e->u.odict);
+		elem_print(api, s, r->body, e->u.odict);
 		first = false;
 	}
 	if (!id)
@@ -458,14 +471,15 @@ static int elem_build(struct api *api, struct api_reply *r,
 	new_secret = odict_lookup(body, "sip_password") ||
 		odict_lookup(body, "sip_ha1") || odict_lookup(body, "pin") ||
 		odict_lookup(body, "pin_hash") ||
-		odict_lookup(body, "password");
+		odict_lookup(body, "password") || odict_lookup(body, "secret");
 	/* Kept from the old element: every key for a merge, the identity
 	 * and the secrets (unless new ones are given) for a replace. */
 	for (le = old ? old->lst.head : NULL; le && !err; le = le->next) {
 		const struct odict_entry *e = le->data;
 		bool secret = !strcmp(e->key, "sip_ha1") ||
 			!strcmp(e->key, "pin_hash") ||
-			!strcmp(e->key, "password_hash");
+			!strcmp(e->key, "password_hash") ||
+			!strcmp(e->key, "secret");
 
 		if (odict_lookup(body, e->key))
 			continue;

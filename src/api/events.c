@@ -3,8 +3,16 @@
 #include <string.h>
 #include <re.h>
 #include "api/api_int.h"
+#include "api/webhook.h"
 
-static int ev_json(struct re_printf *pf, const struct acd_event *ev)
+/* An event with the CDR's id of its call (NULL if none is known). */
+struct ev_out {
+	const struct acd_event *ev;
+	const char *call_id;
+};
+
+static int ev_json(struct re_printf *pf, const struct acd_event *ev,
+		   const char *call_id)
 {
 	int err = re_hprintf(pf, "{\"type\":\"%s\",\"time\":%lld",
 			     acd_event_name(ev->type), (long long)ev->time);
@@ -12,6 +20,9 @@ static int ev_json(struct re_printf *pf, const struct acd_event *ev)
 	if (ev->call)
 		err |= re_hprintf(pf, ",\"call\":%llu",
 				  (unsigned long long)ev->call);
+	if (call_id)
+		err |= re_hprintf(pf, ",\"call_id\":%H", api_json_str,
+				  call_id);
 	if (ev->tenant)
 		err |= re_hprintf(pf, ",\"tenant\":%H", api_json_str,
 				  ev->tenant);
@@ -75,7 +86,9 @@ static int ev_json(struct re_printf *pf, const struct acd_event *ev)
 
 static int ev_json_h(struct re_printf *pf, void *arg)
 {
-	return ev_json(pf, arg);
+	const struct ev_out *o = arg;
+
+	return ev_json(pf, o->ev, o->call_id);
 }
 
 /* Stores an event (json taken) in the window (the oldest falls out) and
@@ -106,14 +119,28 @@ static void ev_store(struct api *api, char *json, const char *tenant_id,
 
 void api_acd_event(const struct acd_event *ev, void *arg)
 {
+	api_acd_event_call(ev, NULL, arg);
+}
+
+/* The engine's event with its call's CDR id: to the window and the
+ * stream clients, and its webhook deliveries queued. O(clients +
+ * webhooks) per event. */
+void api_acd_event_call(const struct acd_event *ev,
+			const struct api_call_ref *ref, void *arg)
+{
 	struct api *api = arg;
+	struct ev_out o;
 	char *json = NULL;
 
 	if (!api || !ev)
 		return;
 	api->events_in++;
 	api_today_event(api, ev);
-	if (re_sdprintf(&json, "%H", ev_json_h, (void *)ev))
+	o.ev = ev;
+	o.call_id = ref ? ref->call_id : NULL;
+	webhook_event(api, ev, o.call_id, ref ? ref->caller : NULL,
+		      ref ? ref->did : NULL);
+	if (re_sdprintf(&json, "%H", ev_json_h, &o))
 		return;
 	ev_store(api, json, ev->tenant, ev->agent, false);
 }

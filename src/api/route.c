@@ -7,6 +7,7 @@
 #include "config/center.h"
 #include "store/store.h"
 #include "api/api_int.h"
+#include "api/webhook.h"
 #include "api/static.h"
 #include "api/desk.h"
 
@@ -940,6 +941,7 @@ static void metrics(struct api *api, struct api_reply *r)
 	    "\n# TYPE plateau_config_changes_total counter\n"
 	    "plateau_config_changes_total %llu\n",
 	    (unsigned long long)api->config_changes);
+	webhook_metrics(api, r->body);
 	if (api->deps.metrics_h)
 		api->deps.metrics_h(r->body, api->deps.arg);
 	OUT("# HELP plateau_event_loop_lag_ms Delay of the api's 1 s timer.\n"
@@ -1128,6 +1130,11 @@ void api_route(struct api *api, struct api_req *req, struct api_reply *r)
 	}
 	if ((n == 3 || n == 4) && !strcmp(what, "desk")) {
 		api_desk(api, req, r, n == 4 ? seg[3] : NULL);
+		return;
+	}
+	if ((n == 3 || n == 4) && !strcmp(what, "webhooks")) {
+		api_config_route(api, req, r, "webhooks",
+				 n == 4 ? seg[3] : NULL);
 		return;
 	}
 	if ((n == 4 || n == 5) && !strcmp(what, "config")) {

@@ -290,11 +290,13 @@ struct api_link {
 	struct sipd *sipd;         /* the SIP server, or NULL               */
 };
 
-/* Engine events to the HTTP api (arg: struct api_link). From the offer
- * on, the agent desktop's screen pop also learns the caller's number. */
+/* Engine events to the HTTP api (arg: struct api_link) with the call's
+ * CDR id. From the offer on, the agent desktop's screen pop also learns
+ * the caller's number. */
 static void api_forward(const struct acd_event *ev, void *arg)
 {
 	struct api_link *l = arg;
+	struct api_call_ref ref = {NULL, NULL, NULL};
 	const char *caller = NULL, *did = NULL;
 
 	if (!l->api)
@@ -302,7 +304,11 @@ static void api_forward(const struct acd_event *ev, void *arg)
 	if (ev->type == ACD_EV_OFFER && l->sipd &&
 	    !sipd_call_parties(l->sipd, ev->call, &caller, &did))
 		(void)api_call_caller_set(l->api, ev->call, caller, did);
-	api_acd_event(ev, l->api);
+	/* the CDR's call id, so stream events and webhooks join the CDRs */
+	if (ev->call && l->sipd)
+		(void)sipd_call_ref(l->sipd, ev->call, &ref.call_id,
+				    &ref.caller, &ref.did);
+	api_acd_event_call(ev, &ref, l->api);
 }
 
 static void api_rearm(void *arg)

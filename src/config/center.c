@@ -1,9 +1,11 @@
 /* center.c — a loaded center's lifetime, lookups and vocabulary. */
 #include <errno.h>
 #include <string.h>
+#include <strings.h>
 #include <re.h>
 #include "config/center.h"
 #include "config/load.h"
+#include "config/secret.h"
 
 static const char *const lang_names[CENTER_LANG_COUNT] = {
 	"fr", "ar", "en", "de", "es"
@@ -178,6 +180,17 @@ void center_destroy(void *arg)
 		mem_deref(c->users[i].password_hash);
 	}
 	mem_deref(c->users);
+	for (size_t i = 0; c->webhooks && i < c->n_webhooks; i++) {
+		struct center_webhook *w = &c->webhooks[i];
+
+		mem_deref(w->id);
+		mem_deref(w->tenant);
+		mem_deref(w->url);
+		if (w->secret)
+			secret_wipe(w->secret, strlen(w->secret));
+		mem_deref(w->secret);
+	}
+	mem_deref(c->webhooks);
 	mem_deref(c->tenants);
 	mem_deref(c->sites);
 	mem_deref(c->positions);
@@ -213,6 +226,33 @@ FIND(center_did_find, struct center_did, dids, n_dids, number)
 FIND(center_ivr_find, struct center_ivr, ivrs, n_ivrs, id)
 FIND(center_pause_find, struct center_pause_reason, pauses, n_pauses, id)
 FIND(center_user_find, struct center_user, users, n_users, name)
+FIND(center_webhook_find, struct center_webhook, webhooks, n_webhooks, id)
+
+static const char *const hook_names[] = {
+	"call.offered", "call.answered", "call.abandoned", "call.ended"
+};
+
+const char *center_hook_event_name(enum center_hook_event ev)
+{
+	for (unsigned i = 0; i < 4; i++) {
+		if ((unsigned)ev == 1u << i)
+			return hook_names[i];
+	}
+	return "?";
+}
+
+int center_hook_event_parse(const char *name, enum center_hook_event *evp)
+{
+	if (!name || !evp)
+		return EINVAL;
+	for (unsigned i = 0; i < 4; i++) {
+		if (!strcmp(name, hook_names[i])) {
+			*evp = (enum center_hook_event)(1u << i);
+			return 0;
+		}
+	}
+	return EINVAL;
+}
 
 const struct center_agent *center_agent_by_number(const struct center *c,
 						  const char *number)
@@ -224,4 +264,70 @@ const struct center_agent *center_agent_by_number(const struct center *c,
 			return &c->agents[i];
 	}
 	return NULL;
+}
+
+/* Scheme, host (a name, an IPv4 address or [IPv6]), optional port
+ * 1..65535, optional path; printable ASCII without spaces or quotes. */
+int center_hook_url_check(const char *url)
+{
+	const char *p;
+	size_t n, host = 0;
+	unsigned long port = 0;
+
+	if (!url)
+		return EINVAL;
+	n = strlen(url);
+	if (n > CENTER_HOOK_URL_MAX)
+		return EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)url[i];
+
+		if (c < 0x21 || c > 0x7e || c == '"' || c == '\\' ||
+		    c == '<' || c == '>')
+			return EINVAL;
+	}
+	if (!strncasecmp(url, "http://", 7))
+		p = url + 7;
+	else if (!strncasecmp(url, "https://", 8))
+		p = url + 8;
+	else
+		return EINVAL;
+	if (*p == '[') {
+		const char *end = strchr(p, ']');
+
+		if (!end || end == p + 1)
+			return EINVAL;
+		for (const char *q = p + 1; q < end; q++) {
+			if (!strchr("0123456789abcdefABCDEF:.", *q))
+				return EINVAL;
+		}
+		p = end + 1;
+		host = 1;
+	}
+	else {
+		for (; *p && *p != ':' && *p != '/' && *p != '?'; p++) {
+			if (!((*p >= 'a' && *p <= 'z') ||
+			      (*p >= 'A' && *p <= 'Z') ||
+			      (*p >= '0' && *p <= '9') || *p == '.' ||
+			      *p == '-' || *p == '_'))
+				return EINVAL;
+			host++;
+		}
+	}
+	if (!host)
+		return EINVAL;
+	if (*p == ':') {
+		size_t digits = 0;
+
+		for (p++; *p >= '0' && *p <= '9'; p++) {
+			if (++digits > 5)
+				return EINVAL;
+			port = port * 10 + (unsigned long)(*p - '0');
+		}
+		if (!digits || port < 1 || port > 65535)
+			return EINVAL;
+	}
+	if (*p && *p != '/' && *p != '?')
+		return EINVAL;
+	return 0;
 }

@@ -180,6 +180,34 @@ struct center_user {
 	char *password_hash;       /* "pbkdf2-sha256$ITER$SALT$HASH"        */
 };
 
+/* Webhook events a CRM may subscribe to (bits of center_webhook.events);
+ * JSON names "call.offered", "call.answered", "call.abandoned",
+ * "call.ended" (docs/api.md, Webhooks). */
+enum center_hook_event {
+	CENTER_HOOK_OFFERED = 1u << 0,   /* the call rings at an agent      */
+	CENTER_HOOK_ANSWERED = 1u << 1,  /* an agent answered               */
+	CENTER_HOOK_ABANDONED = 1u << 2, /* the caller hung up in queue     */
+	CENTER_HOOK_ENDED = 1u << 3,     /* the queued call is over         */
+};
+#define CENTER_HOOK_ALL 0xfu             /* every event                    */
+#define CENTER_HOOK_URL_MAX 1024         /* longest webhook URL, bytes     */
+#define CENTER_HOOK_SECRET_MIN 16        /* shortest signing secret, bytes */
+#define CENTER_HOOK_SECRET_MAX 256       /* longest signing secret, bytes  */
+
+/* A CRM's subscription to a tenant's call events: each event is POSTed
+ * as JSON to url, signed with HMAC-SHA256 under secret. The secret is
+ * kept as given (it signs every delivery, so it cannot be hashed): the
+ * API never returns it, an export file holds it. */
+struct center_webhook {
+	char *id;                  /* unique webhook id                     */
+	char *tenant;              /* tenant whose calls it receives        */
+	char *url;                 /* "http://HOST[:PORT]/PATH" or https    */
+	char *secret;              /* HMAC key, 16..256 bytes               */
+	unsigned events;           /* enum center_hook_event bits; default
+				      CENTER_HOOK_ALL                       */
+	bool enabled;              /* deliver; default true                 */
+};
+
 struct center {
 	char *name;                /* center name                           */
 	char *timezone;            /* IANA zone, e.g. "Africa/Casablanca"   */
@@ -195,6 +223,7 @@ struct center {
 	struct center_did *dids;              size_t n_dids;
 	struct center_ivr *ivrs;              size_t n_ivrs;
 	struct center_user *users;            size_t n_users;
+	struct center_webhook *webhooks;      size_t n_webhooks;
 };
 
 /* Loading options (NULL = defaults). */
@@ -248,6 +277,8 @@ const struct center_pause_reason *center_pause_find(const struct center *c,
 						    const char *id);
 const struct center_user *center_user_find(const struct center *c,
 					   const char *name);
+const struct center_webhook *center_webhook_find(const struct center *c,
+						 const char *id);
 
 /* Secrets. center_ha1 writes 33 bytes (32 hex + NUL). center_pin_hash
  * hashes a PIN with a 16-byte salt into "pbkdf2-sha256$ITER$SALT$HASH"
@@ -262,6 +293,16 @@ bool center_pin_verify(const char *pin_hash, const char *pin);
 /* "agent", "supervisor", "admin"; parse returns EINVAL otherwise. */
 const char *center_role_name(enum center_role role);
 int center_role_parse(const char *name, enum center_role *rolep);
+
+/* "call.offered" .. "call.ended" for one bit; parse returns EINVAL for
+ * anything else. */
+const char *center_hook_event_name(enum center_hook_event ev);
+int center_hook_event_parse(const char *name, enum center_hook_event *evp);
+/* 0 if url is a webhook URL plateau can POST to: "http://" or "https://",
+ * a host name, IPv4 or [IPv6] address, an optional port 1..65535 and an
+ * optional path, printable ASCII, at most CENTER_HOOK_URL_MAX bytes;
+ * else EINVAL. */
+int center_hook_url_check(const char *url);
 
 /* "fr" .. "es"; parse returns EINVAL for anything else. */
 const char *center_lang_name(enum center_lang lang);

@@ -1311,6 +1311,77 @@ static int user_parse(struct ld *ld, const struct odict *o, size_t i,
 	return str_dup(&u->password_hash, ph->u.str);
 }
 
+/* A CRM webhook of a tenant (docs/config.md, Webhooks). */
+static int webhook_parse(struct ld *ld, const struct odict *o, size_t i,
+			 void *arg)
+{
+	static const char *const keys[] = {"id", "tenant", "url", "secret",
+		"events", "enabled", NULL};
+	struct center_webhook *w = &ld->c->webhooks[i];
+	const struct odict *evs = NULL;
+	size_t n;
+	int err;
+
+	(void)arg;
+	err = check_keys(ld, o, keys);
+	if (!err)
+		err = get_id(ld, o, "id", true, &w->id);
+	if (!err)
+		err = get_id(ld, o, "tenant", true, &w->tenant);
+	if (!err)
+		err = ref(ld, "tenant", w->tenant, ld->tenants,
+			  ld->c->n_tenants, "tenant", NULL);
+	if (!err)
+		err = get_str(ld, o, "url", true, &w->url);
+	if (!err && center_hook_url_check(w->url))
+		err = fail(ld, "url", "expected http://HOST[:PORT][/PATH] or "
+			   "https://… (at most %d bytes, no spaces)",
+			   CENTER_HOOK_URL_MAX);
+	if (!err)
+		err = get_str(ld, o, "secret", true, &w->secret);
+	if (err)
+		return err;
+	n = strlen(w->secret);
+	if (n < CENTER_HOOK_SECRET_MIN || n > CENTER_HOOK_SECRET_MAX)
+		return fail(ld, "secret", "%d to %d bytes",
+			    CENTER_HOOK_SECRET_MIN, CENTER_HOOK_SECRET_MAX);
+	for (const char *p = w->secret; *p; p++) {
+		if ((unsigned char)*p < 0x21 || *p == 0x7f)
+			return fail(ld, "secret", "no spaces or control "
+				    "characters");
+	}
+	err = get_bool(ld, o, "enabled", true, &w->enabled);
+	if (!err)
+		err = get_container(ld, o, "events", ODICT_ARRAY, &evs);
+	if (err)
+		return err;
+	if (!evs) {
+		w->events = CENTER_HOOK_ALL;
+		return 0;
+	}
+	for (struct le *le = evs->lst.head; le; le = le->next) {
+		const struct odict_entry *e = le->data;
+		enum center_hook_event ev;
+
+		if (e->type != ODICT_STRING ||
+		    center_hook_event_parse(e->u.str, &ev))
+			return fail(ld, "events", "expected names among "
+				    "call.offered, call.answered, "
+				    "call.abandoned, call.ended");
+		w->events |= (unsigned)ev;
+	}
+	if (!w->events)
+		return fail(ld, "events", "empty: name at least one event");
+	return 0;
+}
+
+static const char *webhook_id(const struct center *c, size_t i,
+			      const char **tenantp)
+{
+	*tenantp = NULL;
+	return c->webhooks[i].id;
+}
+
 static int did_parse(struct ld *ld, const struct odict *o, size_t i,
 		     void *arg)
 {
@@ -1480,7 +1551,7 @@ static int root_parse(struct ld *ld, const struct odict *root)
 	static const char *const keys[] = {"name", "timezone", "sip_realm",
 		"tenants", "sites", "positions", "pause_reasons",
 		"dispositions", "queues", "agents", "dids", "ivr_menus",
-		"users", NULL};
+		"users", "webhooks", NULL};
 	struct center *c = ld->c;
 	struct idx *users = NULL, *numbers = NULL;
 	int err;
@@ -1552,6 +1623,9 @@ static int root_parse(struct ld *ld, const struct odict *root)
 	if (!err)
 		err = SECTION("users", users, n_users, user_parse, user_name,
 			      NULL);
+	if (!err)
+		err = SECTION("webhooks", webhooks, n_webhooks, webhook_parse,
+			      webhook_id, NULL);
 	if (!err)
 		err = late_refs(ld);
 #undef SECTION

@@ -383,6 +383,33 @@ int center_write_json(struct re_printf *pf, const struct center *c)
 		err |= re_hprintf(pf, "}");
 	}
 	err |= close_arr(pf, c->n_users);
+
+	/* Webhook secrets are written as they are: they sign deliveries. */
+	err |= open_arr(pf, "webhooks", c->n_webhooks);
+	for (size_t i = 0; i < c->n_webhooks; i++) {
+		const struct center_webhook *w = &c->webhooks[i];
+		bool first = true;
+
+		err |= re_hprintf(pf, "%s    {\n%s\"id\": ", i ? ",\n" : "",
+				  I);
+		err |= jstr(pf, w->id);
+		err |= kstr(pf, I, "tenant", w->tenant);
+		err |= kstr(pf, I, "url", w->url);
+		err |= kstr(pf, I, "secret", w->secret);
+		err |= re_hprintf(pf, ",\n%s\"events\": [", I);
+		for (unsigned b = 1; b <= CENTER_HOOK_ENDED; b <<= 1) {
+			if (!(w->events & b))
+				continue;
+			err |= re_hprintf(pf, "%s\"%s\"", first ? "" : ", ",
+					  center_hook_event_name(
+						  (enum center_hook_event)b));
+			first = false;
+		}
+		err |= re_hprintf(pf, "]");
+		err |= kbool(pf, I, "enabled", w->enabled);
+		err |= re_hprintf(pf, "\n    }");
+	}
+	err |= close_arr(pf, c->n_webhooks);
 	err |= re_hprintf(pf, "\n}\n");
 	return err ? EIO : 0;
 }

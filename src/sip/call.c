@@ -130,6 +130,22 @@ int sipd_call_parties(struct sipd *s, uint64_t acd_call,
 	return 0;
 }
 
+int sipd_call_ref(struct sipd *s, uint64_t acd_call, const char **idp,
+		  const char **callerp, const char **didp)
+{
+	const struct call *c;
+
+	if (!s || !acd_call || !idp || !callerp || !didp)
+		return EINVAL;
+	c = call_find(s, acd_call);
+	if (!c)
+		return ENOENT;
+	*idp = c->id;
+	*callerp = c->caller[0] ? c->caller : NULL;
+	*didp = c->did ? c->did->number : NULL;
+	return 0;
+}
+
 static void call_destructor(void *arg)
 {
 	struct call *c = arg;

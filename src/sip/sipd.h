@@ -69,6 +69,13 @@ void sipd_acd_rearm(struct sipd *s);
 int sipd_call_parties(struct sipd *s, uint64_t acd_call,
 		      const char **callerp, const char **didp);
 
+/* The CDR's call id, caller's number and number called (NULL if none) of
+ * the call the engine knows as acd_call, ended or not, while the server
+ * still holds it (always during the engine's events of that call). The
+ * strings live as long as the call. ENOENT when there is no such call. */
+int sipd_call_ref(struct sipd *s, uint64_t acd_call, const char **idp,
+		  const char **callerp, const char **didp);
+
 /* Replaces the center the server reads (positions, DIDs, IVR menus,
  * queues' media settings) by c, after a live change the caller already
  * applied to the engine. The old center must stay alive while calls that

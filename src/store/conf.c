@@ -212,7 +212,7 @@ static int save_ivr(struct store *st, const struct center_ivr *m,
 }
 
 static const char *const config_tables[] = {
-	"users", "ivr_options", "ivr_menus", "dids", "memberships", "agent_skills",
+	"webhooks", "users", "ivr_options", "ivr_menus", "dids", "memberships", "agent_skills",
 	"agents", "queue_widen", "queues", "dispositions", "pause_reasons",
 	"positions", "sites", "tenants", "center", NULL
 };
@@ -312,6 +312,25 @@ static int save_all(struct store *st, const struct center *c)
 			  "agent, password_hash, ord) VALUES (?, ?, ?, ?, ?, "
 			  "?)", "sssssi", u->name, center_role_name(u->role),
 			  u->tenant, u->agent, u->password_hash, (int64_t)i);
+	}
+	for (size_t i = 0; !err && i < c->n_webhooks; i++) {
+		const struct center_webhook *w = &c->webhooks[i];
+		char evs[128] = "";
+
+		for (unsigned b = 1; b <= CENTER_HOOK_ENDED; b <<= 1) {
+			if (!(w->events & b))
+				continue;
+			if (evs[0])
+				strncat(evs, " ", sizeof(evs) - strlen(evs) - 1);
+			strncat(evs, center_hook_event_name(
+					(enum center_hook_event)b),
+				sizeof(evs) - strlen(evs) - 1);
+		}
+		snprintf(what, sizeof(what), "webhook %s", w->id);
+		err = run(st, what, "INSERT INTO webhooks (id, tenant, url, "
+			  "secret, events, enabled, ord) VALUES (?, ?, ?, ?, "
+			  "?, ?, ?)", "sssssii", w->id, w->tenant, w->url,
+			  w->secret, evs, (int64_t)w->enabled, (int64_t)i);
 	}
 	return err;
 }
@@ -715,6 +734,33 @@ static void row_user(struct store *st, struct doc *d, sqlite3_stmt *s,
 	put(d, "}");
 }
 
+static void row_webhook(struct store *st, struct doc *d, sqlite3_stmt *s,
+			size_t i)
+{
+	const char *evs = ctext(s, 4);
+	bool first = true;
+
+	(void)st;
+	put(d, "%s\n    {\"id\": ", i ? "," : "");
+	jstr(d, ctext(s, 0));
+	kstr(d, "tenant", ctext(s, 1));
+	kstr(d, "url", ctext(s, 2));
+	kstr(d, "secret", ctext(s, 3));
+	put(d, ", \"events\": [");
+	/* names are [a-z.]: split on spaces, each a JSON string */
+	while (evs && *evs) {
+		size_t n = strcspn(evs, " ");
+
+		if (n)
+			put(d, "%s\"%b\"", first ? "" : ", ", evs, n);
+		first = first && !n;
+		evs += n;
+		evs += strspn(evs, " ");
+	}
+	put(d, "], \"enabled\": %s}",
+	    sqlite3_column_int64(s, 5) ? "true" : "false");
+}
+
 static void row_center(struct store *st, struct doc *d, sqlite3_stmt *s,
 		       size_t i)
 {
@@ -806,6 +852,10 @@ int store_center_load(struct store *st, struct center **cp)
 		err = section(st, &d, "users", "SELECT name, role, tenant, "
 			      "agent, password_hash FROM users ORDER BY ord",
 			      row_user);
+	if (!err)
+		err = section(st, &d, "webhooks", "SELECT id, tenant, url, "
+			      "secret, events, enabled FROM webhooks ORDER BY "
+			      "ord", row_webhook);
 	put(&d, "\n}\n");
 	sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
 	if (!err)

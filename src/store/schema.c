@@ -218,6 +218,21 @@ const struct migration store_migrations[] = {
 	"  created_by TEXT);"
 	"CREATE INDEX callbacks_tenant_due ON callbacks(tenant, due_ms);"
 },
+{
+	"configuration: CRM webhooks",
+
+	/* A tenant's subscription to its call events. secret: the HMAC
+	 * key as given (it signs every delivery, so it cannot be hashed);
+	 * events: the subscribed names separated by spaces. */
+	"CREATE TABLE webhooks ("
+	"  id TEXT PRIMARY KEY,"
+	"  tenant TEXT NOT NULL REFERENCES tenants(id),"
+	"  url TEXT NOT NULL,"
+	"  secret TEXT NOT NULL,"
+	"  events TEXT NOT NULL,"
+	"  enabled INTEGER NOT NULL,"
+	"  ord INTEGER NOT NULL);"
+},
 };
 
 const size_t store_n_migrations =
