@@ -2,13 +2,16 @@
  * POSTed with libre's HTTP client and retried with back-off. */
 #include <errno.h>
 #include <string.h>
+#include <strings.h>
 #include <re.h>
 #include "config/center.h"
 #include "api/api_int.h"
 #include "api/webhook.h"
 
 /*
- * One list of deliveries, bounded by WEBHOOK_QUEUE_MAX, and one timer at
+ * Requests go through hook_post() (hookpost.c), not libre's HTTP client,
+ * whose parsing of an answer's head a hostile receiver can make take
+ * seconds. One list of deliveries, bounded by WEBHOOK_QUEUE_MAX, and one timer at
  * the earliest thing due (an attempt to start, an attempt to time out):
  * no timer per delivery, since libre's timer list costs O(n) per start.
  * Each scan is O(queue). At most WEBHOOK_INFLIGHT_MAX requests are open;
@@ -42,7 +45,7 @@ struct delivery {
 	unsigned failed;           /* failed attempts so far                */
 	uint64_t due;              /* next attempt, tmr_jiffies ms          */
 	uint64_t started;          /* attempt start, tmr_jiffies ms         */
-	struct http_req *req;      /* attempt in flight, or NULL            */
+	struct hook_post *req;     /* attempt in flight, or NULL            */
 };
 
 /* Counters of /metrics, by outcome. */
@@ -64,7 +67,7 @@ static const char *const count_names[HC_COUNT] = {
 struct api_hooks {
 	struct api *api;
 	struct dnsc *dnsc;         /* resolver for host names, lazily made  */
-	struct http_cli *cli;      /* the client, lazily made               */
+	struct tls *tls;           /* TLS context for https, lazily made    */
 	struct list queue;         /* struct delivery, oldest first         */
 	size_t n;                  /* deliveries in queue                   */
 	size_t inflight;           /* of which with a request open          */
@@ -252,7 +255,7 @@ void webhook_close(struct api *api)
 		mem_deref(d);
 	}
 	list_flush(&h->status);
-	h->cli = mem_deref(h->cli);
+	h->tls = mem_deref(h->tls);
 	h->dnsc = mem_deref(h->dnsc);
 	api->hooks = mem_deref(h);
 }
@@ -369,21 +372,17 @@ static void attempt_end(struct api_hooks *h, struct delivery *d,
 	schedule(h);
 }
 
-static void resp_handler(int err, const struct http_msg *msg, void *arg)
+static void resp_handler(int err, uint16_t sc, void *arg)
 {
 	struct delivery *d = arg;
 	struct api_hooks *h = d->h;
 	char why[80];
-	uint16_t sc;
 
-	/* libre cleared d->req already and frees the request after us */
-	d->req = NULL;
-	if (err || !msg) {
-		re_snprintf(why, sizeof(why), "%m", err ? err : EPROTO);
+	if (err) {
+		re_snprintf(why, sizeof(why), "%m", err);
 		attempt_end(h, d, 0, false, true, why);
 		return;
 	}
-	sc = msg->scode;
 	re_snprintf(why, sizeof(why), "HTTP %u", sc);
 	if (sc >= 200 && sc < 300)
 		attempt_end(h, d, sc, true, false, "");
@@ -392,37 +391,34 @@ static void resp_handler(int err, const struct http_msg *msg, void *arg)
 			    sc == 408 || sc == 429 || sc >= 500, why);
 }
 
-static int client(struct api_hooks *h)
+static int client(struct api_hooks *h, const char *url)
 {
 	struct sa srv[4];
 	uint32_t n = 4;
 	char domain[64] = "";
 	int err;
 
-	if (h->cli)
+	if (!h->tls && !strncasecmp(url, "https://", 8)) {
+		err = tls_alloc(&h->tls, TLS_METHOD_SSLV23, NULL, NULL);
+		if (err)
+			return err;
+		(void)tls_add_ca(h->tls,
+				 "/etc/ssl/certs/ca-certificates.crt");
+	}
+	if (h->dnsc)
 		return 0;
 	if (dns_srv_get(domain, sizeof(domain), srv, &n) || !n) {
 		/* no resolv.conf: IP-literal URLs still work */
 		sa_set_str(&srv[0], "127.0.0.1", 53);
 		n = 1;
 	}
-	err = dnsc_alloc(&h->dnsc, NULL, srv, n);
-	if (!err)
-		err = http_client_alloc(&h->cli, h->dnsc);
-	if (!err)
-		(void)http_client_add_ca(h->cli,
-					 "/etc/ssl/certs/ca-certificates.crt");
-	if (err) {
-		h->cli = mem_deref(h->cli);
-		h->dnsc = mem_deref(h->dnsc);
-	}
-	return err;
+	return dnsc_alloc(&h->dnsc, NULL, srv, n);
 }
 
 static void attempt(struct api_hooks *h, struct delivery *d)
 {
 	const struct center_webhook *w = hook_of(h, d);
-	char sig[WEBHOOK_SIG_LEN + 1], why[80];
+	char sig[WEBHOOK_SIG_LEN + 1], why[80], *hdrs = NULL;
 	uint64_t ts;
 	int err;
 
@@ -432,28 +428,27 @@ static void attempt(struct api_hooks *h, struct delivery *d)
 		return;
 	}
 	ts = (uint64_t)(api_wall(h->api) / 1000);
-	err = client(h);
+	err = client(h, w->url);
 	if (!err)
 		err = webhook_sign(sig, w->secret, ts, d->body, d->len);
+	if (!err)
+		err = re_sdprintf(&hdrs, "Content-Type: application/json\r\n"
+				  "Content-Length: %zu\r\n"
+				  "User-Agent: plateau\r\n"
+				  "Connection: close\r\n"
+				  "X-Plateau-Event: %s\r\n"
+				  "X-Plateau-Delivery: %s\r\n"
+				  "X-Plateau-Timestamp: %llu\r\n"
+				  "X-Plateau-Signature: %s\r\n",
+				  d->len, center_hook_event_name(
+					  (enum center_hook_event)d->event),
+				  d->id, (unsigned long long)ts, sig);
 	d->started = tmr_jiffies();
 	h->inflight++;
 	if (!err)
-		err = http_request(&d->req, h->cli, "POST", w->url,
-				   resp_handler, NULL, d,
-				   "Content-Type: application/json\r\n"
-				   "Content-Length: %zu\r\n"
-				   "User-Agent: plateau\r\n"
-				   "Connection: close\r\n"
-				   "X-Plateau-Event: %s\r\n"
-				   "X-Plateau-Delivery: %s\r\n"
-				   "X-Plateau-Timestamp: %llu\r\n"
-				   "X-Plateau-Signature: %s\r\n"
-				   "\r\n"
-				   "%b",
-				   d->len, center_hook_event_name(
-					   (enum center_hook_event)d->event),
-				   d->id, (unsigned long long)ts, sig,
-				   d->body, d->len);
+		err = hook_post(&d->req, w->url, h->dnsc, h->tls, hdrs,
+				d->body, d->len, resp_handler, d);
+	mem_deref(hdrs);
 	if (err) {
 		re_snprintf(why, sizeof(why), "request: %m", err);
 		attempt_end(h, d, 0, false, true, why);

@@ -69,6 +69,26 @@ struct webhook_call {
  * webhook_call *). */
 int webhook_body(struct re_printf *pf, void *arg);
 
+/* One POST (hookpost.c): url as center_hook_url_check() accepts, headers
+ * each ending in CRLF (Host and the request line are added), the body.
+ * h gets the answer's status (or an error) once, unless *pp is freed
+ * first, which aborts. Only the status line is read (it must end within
+ * 512 bytes), then the connection may be freed. dnsc resolves host names
+ * (NULL: addresses only); tls is needed for https (else ENOTSUP). */
+struct hook_post;
+struct dnsc;
+struct tls;
+typedef void (hook_post_h)(int err, uint16_t status, void *arg);
+int hook_post(struct hook_post **pp, const char *url, struct dnsc *dnsc,
+	      struct tls *tls, const char *headers, const char *body,
+	      size_t len, hook_post_h *h, void *arg);
+
+/* The status of an answer from its first n bytes: 0 with *statusp set
+ * (200..599) once "HTTP/1.x NNN" and a line end arrived within 512
+ * bytes; EAGAIN: the line has not ended yet; EBADMSG: not a status line,
+ * a 1xx, or no line end within 512 bytes. */
+int hook_post_answer(const uint8_t *b, size_t n, uint16_t *statusp);
+
 /* Delivery state of the api (api_alloc/api_destructor). */
 int webhook_init(struct api *api);
 void webhook_close(struct api *api);

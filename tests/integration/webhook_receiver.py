@@ -7,7 +7,9 @@ Usage: webhook_receiver.py PORTFILE LOGFILE PATH=SECRET...
 Listens on 127.0.0.1, port chosen by the kernel, written to PORTFILE.
 Paths behave by name: /flaky-* answers 500 the first time, then 200;
 /hang-* never answers within plateau's timeout (sleeps 20 s); /gone-*
-answers 404; anything else 200. Stops after 120 s at most.
+answers 404; /long-* sends an 8 KB status line with no line end (what
+makes a quadratic HTTP parser stall) and holds the connection 3 s;
+anything else 200. Stops after 120 s at most.
 """
 import hashlib
 import hmac
@@ -54,6 +56,12 @@ class Handler(BaseHTTPRequestHandler):
                    "at": time.time(), "body": doc}
             with open(LOGFILE, "a") as f:
                 f.write(json.dumps(rec) + "\n")
+        if self.path.startswith("/long"):
+            self.wfile.write(b"HTTP/1.1 200 " + b"a " * 4096)
+            self.wfile.flush()
+            time.sleep(3)
+            self.close_connection = True
+            return
         code = 200
         if self.path.startswith("/flaky") and nth == 1:
             code = 500

@@ -4,8 +4,9 @@
 # signature itself): a sipp call answered by a sipp agent makes
 # call.offered, call.answered and call.ended carrying the CDR's call id,
 # the same id the event stream carries; another tenant's hook gets none of
-# it; a 500 is retried and delivered; a receiver that is down or never
-# answers does not hold up the API or the calls; CRUD under
+# it; a 500 is retried and delivered; a receiver that is down, never
+# answers or answers an endless first line does not hold up the API or
+# the calls; CRUD under
 # /api/v1/webhooks keeps secrets and tenants apart.
 . "$(dirname "$0")/serve_lib.sh"
 
@@ -19,12 +20,13 @@ S5=t1-hang-secret-01234
 
 python3 "$ROOT/tests/integration/webhook_receiver.py" "$WORK/rport" \
 	"$WORK/recv.jsonl" "/t1=$S1" "/t2=$S2" "/flaky-1=$S3" \
-	"/hang-1=$S5" "/made-1=made-secret-0123456" &
+	"/hang-1=$S5" "/made-1=made-secret-0123456" "/long-1=$S5" &
 PIDS="$PIDS $!"
-for _ in $(seq 1 50); do [ -s "$WORK/rport" ] && break; sleep 0.1; done
-RP=$(cat "$WORK/rport")
+for _ in $(seq 1 200); do [ -s "$WORK/rport" ] && break; sleep 0.1; done
+RP=$(cat "$WORK/rport" 2>/dev/null)
 DOWN=$(free_port)       # nothing listens there
 check "receiver listening" [ -n "$RP" ]
+if [ -z "$RP" ]; then echo "$pass passed, $fail failed"; exit 1; fi
 
 hash() { printf '%s\n' "$1" | "$PLATEAU" passwd --rounds 1000; }
 CENTER=$WORK/center.json
@@ -53,6 +55,8 @@ c["webhooks"] = [
    "secret": sys.argv[11], "events": ["call.offered", "call.ended"]},
   {"id": "h5", "tenant": "t1", "url": url("/hang-1"),
    "secret": sys.argv[12], "events": ["call.offered"]},
+  {"id": "h8", "tenant": "t1", "url": url("/long-1"),
+   "secret": sys.argv[12], "events": ["call.answered"]},
   {"id": "h6", "tenant": "t1", "url": url("/off"), "secret": sys.argv[12],
    "enabled": False}]
 json.dump(c, open(sys.argv[2], "w"), indent=1)
@@ -219,6 +223,10 @@ sleep 5.5
 req GET /api/v1/webhooks/h5 "$ADM1"
 check "h5's attempt timed out after 5 s (status shows it)" sh -c \
 	"grep -q '\"last_error\":\"timeout\"' '$WORK/body'"
+req GET /api/v1/webhooks/h8 "$ADM1"
+check "h8's 8 KB status line without an end: refused (bad message)" sh -c \
+	"grep -q '\"last_error\":\"Bad message\"' '$WORK/body' &&
+	 grep -q '\"failures\":[1-9]' '$WORK/body'"
 req GET /metrics "$OP"
 check "/metrics counts deliveries, retries and the queue" sh -c \
 	"grep -q 'plateau_webhook_deliveries_total{result=\"delivered\"} [1-9]' '$WORK/body' &&

@@ -84,6 +84,41 @@ static int test_events_of(void)
 	return 0;
 }
 
+/* The receiver's answer: only its status line, bounded. */
+static int test_answer_status(void)
+{
+	static const char *const bad[] = {
+		"HTTP/1.1 20 OK\r\n", "HTTP/2 200\r\n", "http/1.1 200\r\n",
+		"HTTP/1.1 100 Continue\r\n", "HTTP/1.1 2000 OK\r\n",
+		"HTTP/1.1 600 X\r\n", "HTTP/1.1 abc\r\n", "\n",
+	};
+	uint8_t big[600];
+	uint16_t sc = 0;
+
+	TEST_EQ(hook_post_answer((const uint8_t *)"HTTP/1.1 204 No "
+				 "Content\r\nX: y\r\n", 30, &sc), 0);
+	TEST_EQ(sc, 204);
+	TEST_EQ(hook_post_answer((const uint8_t *)"HTTP/1.0 503\r\n", 14,
+				 &sc), 0);
+	TEST_EQ(sc, 503);
+	TEST_EQ(hook_post_answer((const uint8_t *)"HTTP/1.1 200 O", 14, &sc),
+		EAGAIN);
+	TEST_EQ(hook_post_answer(NULL, 0, &sc), EAGAIN);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (hook_post_answer((const uint8_t *)bad[i], strlen(bad[i]),
+				     &sc) != EBADMSG)
+			TEST_FAIL("accepted: %s", bad[i]);
+	}
+	/* a first line that does not end within 512 bytes */
+	memcpy(big, "HTTP/1.1 200 ", 13);
+	memset(big + 13, 'a', sizeof(big) - 13);
+	TEST_EQ(hook_post_answer(big, 512, &sc), EBADMSG);
+	TEST_EQ(hook_post_answer(big, 511, &sc), EAGAIN);
+	big[599] = '\n';
+	TEST_EQ(hook_post_answer(big, sizeof(big), &sc), EBADMSG);
+	return 0;
+}
+
 /* ---------------------------------------------------------------------
  * Body
  * ------------------------------------------------------------------- */
@@ -352,6 +387,7 @@ const struct test tests_webhook[] = {
 	{"sign_vector", test_sign_vector},
 	{"backoff_schedule", test_backoff_schedule},
 	{"events_of", test_events_of},
+	{"answer_status", test_answer_status},
 	{"body_json", test_body_json},
 	{"config_webhooks", test_config_webhooks},
 	{"config_webhooks_refused", test_config_webhooks_refused},
