@@ -25,8 +25,7 @@ PIDS="$PIDS $!"
 for _ in $(seq 1 200); do [ -s "$WORK/rport" ] && break; sleep 0.1; done
 RP=$(cat "$WORK/rport" 2>/dev/null)
 DOWN=$(free_port)       # nothing listens there
-check "receiver listening" [ -n "$RP" ]
-if [ -z "$RP" ]; then echo "$pass passed, $fail failed"; exit 1; fi
+[ -n "$RP" ] || give_up "receiver listening (no port in 20 s)"
 
 hash() { printf '%s\n' "$1" | "$PLATEAU" passwd --rounds 1000; }
 CENTER=$WORK/center.json
@@ -62,7 +61,8 @@ c["webhooks"] = [
 json.dump(c, open(sys.argv[2], "w"), indent=1)
 PY
 
-start_serve hooks --http 127.0.0.1:0 --login a1@p1 || exit 1
+start_serve hooks --http 127.0.0.1:0 --login a1@p1 ||
+	give_up "serve starts with the webhooks"
 for _ in $(seq 1 50); do
 	HPORT=$(grep -o 'event=http-listening http=127.0.0.1:[0-9]*' \
 		"$SLOG" | tail -1 | sed 's/.*://')
@@ -237,5 +237,4 @@ echo "  ($(python3 -c "print(round($T1 - $T0, 1))") s of calls and hooks)"
 stop_bg
 check "SIGTERM with deliveries pending" stop_serve
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary
