@@ -38,18 +38,14 @@ is_error() { # status code: the JSON error shape with that status
 		"$tmp/body"
 }
 
-login() { # user password -> token on stdout
-	curl -s -m 5 -H 'Expect:' -d "{\"user\":\"$1\",\"password\":\"$2\"}" \
-		"$B/api/v1/login" | sed -n 's/.*"token":"\([0-9a-f]*\)".*/\1/p'
-}
 
-OP=$(login op-admin op-pass-1)
-HXA=$(login hx-admin hx-pass-1)
-HXS=$(login hx-sup hx-pass-2)
-HXG=$(login hx-agent hx-pass-3)
-NKA=$(login nk-admin nk-pass-1)
-NKS=$(login nk-sup nk-pass-2)
-NKG=$(login nk-agent nk-pass-3)
+OP=$(api_login op-admin op-pass-1)
+HXA=$(api_login hx-admin hx-pass-1)
+HXS=$(api_login hx-sup hx-pass-2)
+HXG=$(api_login hx-agent hx-pass-3)
+NKA=$(api_login nk-admin nk-pass-1)
+NKS=$(api_login nk-sup nk-pass-2)
+NKG=$(api_login nk-agent nk-pass-3)
 check "login gives 64-hex tokens to all seven users" test \
 	"${#OP}${#HXA}${#HXS}${#HXG}${#NKA}${#NKS}${#NKG}" = \
 	64646464646464

@@ -40,14 +40,10 @@ req() {
 }
 has() { grep -q -- "$1" "$WORK/body"; }
 status() { [ "$ST" = "$1" ] || { echo "  status $ST: $(cat "$WORK/body")"; return 1; }; }
-login() {
-	curl -s -m 10 -H 'Expect:' -d "{\"user\":\"$1\",\"password\":\"$2\"}" \
-		"$B/api/v1/login" | sed -n 's/.*"token":"\([0-9a-f]*\)".*/\1/p'
-}
-OP=$(login op op-secret-1)
-ADM1=$(login adm1 adm-secret-1)
-SUP1=$(login sup1 sup-secret-1)
-ADM2=$(login adm2 adm-secret-2)
+OP=$(api_login op op-secret-1)
+ADM1=$(api_login adm1 adm-secret-1)
+SUP1=$(api_login sup1 sup-secret-1)
+ADM2=$(api_login adm2 adm-secret-2)
 check "four logins" [ "${#OP}${#ADM1}${#SUP1}${#ADM2}" = 64646464 ]
 
 # --- who may ------------------------------------------------------------
@@ -127,7 +123,7 @@ req POST /api/v1/config/users "$ADM1" \
 	'{"user":"sup9","role":"supervisor","password":"sup9-secret"}'
 check "create user sup9 -> 201, no hash in the answer" sh -c \
 	"[ '$ST' = 201 ] && ! grep -q pbkdf2 '$WORK/body'"
-SUP9=$(login sup9 sup9-secret)
+SUP9=$(api_login sup9 sup9-secret)
 check "sup9 logs in" [ ${#SUP9} = 64 ]
 req POST /api/v1/config/users "$ADM1" \
 	'{"user":"op2","role":"admin","tenant":null,"password":"op2-secret-1"}'
@@ -147,7 +143,7 @@ PIDS="$PIDS $SPID"
 http_port
 check "restart without --config reads the store" \
 	wait_log "event=config source=store"
-OP=$(login op op-secret-1)
+OP=$(api_login op op-secret-1)
 req GET /api/v1/config/queues/q1 "$OP"
 check "q1's ring timeout is still 9 s" has '"ring_timeout_s":9,'
 req GET /api/v1/config/agents/a9 "$OP"

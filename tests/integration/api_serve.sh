@@ -63,14 +63,10 @@ post() { # PATH TOKEN BODY
 		>"$WORK/st"
 	cat "$WORK/body"
 }
-login() {
-	curl -s -m 5 -H 'Expect:' -d "{\"user\":\"$1\",\"password\":\"$2\"}" \
-		"$B/api/v1/login" | sed -n 's/.*"token":"\([0-9a-f]*\)".*/\1/p'
-}
-OP=$(login op op-secret-1)
-SUP=$(login sup1 sup-secret-1)
-A1=$(login a1 a1-secret-1)
-T2=$(login sup2 t2-secret-1)
+OP=$(api_login op op-secret-1)
+SUP=$(api_login sup1 sup-secret-1)
+A1=$(api_login a1 a1-secret-1)
+T2=$(api_login sup2 t2-secret-1)
 check "the center's four users log in (64-hex tokens)" \
 	[ "${#OP}${#SUP}${#A1}${#T2}" = 64646464 ]
 check "wrong password -> 401" sh -c "[ -z \"\$(cd /; true)\" ] &&

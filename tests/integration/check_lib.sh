@@ -6,6 +6,7 @@
 #     . "$(dirname "$0")/check_lib.sh"      # or serve_lib.sh, which sources it
 #     check "what must hold" some_command args...
 #     check_sh "what must hold" '[ "$(cat f)" = x ]'
+#     check_refused "bad --x" --x "$PLATEAU" cmd --x 0   # exit 2, 1 line
 #     ...
 #     summary                                # last line: the script's status
 # A script that cannot run at all: `give_up "why"` (prints the summary
@@ -50,6 +51,35 @@ add_counts() {
 		sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
 	pass=$((pass + ${_p:-0}))
 	fail=$((fail + ${_f:-1}))
+}
+
+# check_refused NAME PATTERN COMMAND [ARGS...]: a refusal of bad input as
+# the subcommands give it: exit status 2, nothing on stdout, one line on
+# stderr, matching PATTERN (grep; "" matches any line).
+check_refused() {
+	_name=$1
+	_pat=$2
+	shift 2
+	_out=$(mktemp)
+	_err=$(mktemp)
+	"$@" >"$_out" 2>"$_err"
+	_rc=$?
+	if [ "$_rc" -eq 2 ] && [ ! -s "$_out" ] &&
+	   [ "$(wc -l <"$_err")" -eq 1 ] && grep -q -e "$_pat" "$_err"; then
+		ok "$_name"
+	else
+		ko "$_name" "exit $_rc, stderr: $(head -2 "$_err")$(
+			[ -s "$_out" ] && echo ", stdout: $(head -2 "$_out")")"
+	fi
+	rm -f "$_out" "$_err"
+}
+
+# api_login USER PASSWORD: a session token from $B/api/v1/login on
+# stdout (nothing when refused).
+api_login() {
+	curl -s -m 10 -H 'Expect:' \
+		-d "{\"user\":\"$1\",\"password\":\"$2\"}" \
+		"$B/api/v1/login" | sed -n 's/.*"token":"\([0-9a-f]*\)".*/\1/p'
 }
 
 # summary: the last line, and the status: 0 only when nothing failed.

@@ -20,20 +20,13 @@ check_out() {
 	fi
 }
 
-# usage_error NAME PATTERN ARGS...: exit 2, one line on stderr matching
-# PATTERN, nothing on stdout.
+# usage_error NAME PATTERN ARGS...: plateau ARGS is refused (exit 2, one
+# line on stderr matching PATTERN, nothing on stdout).
 usage_error() {
 	name=$1
 	pat=$2
 	shift 2
-	"$P" "$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	if [ "$rc" -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
-	   grep -q -e "$pat" "$tmp/err" && [ ! -s "$tmp/out" ]; then
-		ok "$name"
-	else
-		ko "$name: exit $rc, stderr: $(head -2 "$tmp/err")"
-	fi
+	check_refused "$name" "$pat" "$P" "$@"
 }
 
 # ---- forecast ----------------------------------------------------------

@@ -13,14 +13,7 @@ trap 'rm -rf "$tmp"' EXIT
 refused() {
 	name=$1
 	shift
-	$P forecast "$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	if [ "$rc" -eq 2 ] && [ ! -s "$tmp/out" ] &&
-	   [ "$(wc -l <"$tmp/err")" -eq 1 ]; then
-		ok "$name: $(cat "$tmp/err")"
-	else
-		ko "$name (exit $rc): $(head -2 "$tmp/err") $(head -2 "$tmp/out")"
-	fi
+	check_refused "$name" "" $P forecast "$@"
 }
 
 data=$tmp/data

@@ -124,14 +124,7 @@ rc=$?
 refuse() {
 	name=$1 word=$2
 	shift 2
-	"$bin" simulate "$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	if [ "$rc" -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
-	   grep -q -- "$word" "$tmp/err" && [ ! -s "$tmp/out" ]; then
-		ok "refuses $name"
-	else
-		ko "refuses $name: exit $rc, $(cat "$tmp/err")"
-	fi
+	check_refused "refuses $name" "$word" "$bin" simulate "$@"
 }
 refuse "agents 0" "--agents" $quick --agents 0
 refuse "agents text" "--agents" --agents x --calls 1 --aht 1

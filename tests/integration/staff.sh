@@ -57,14 +57,7 @@ json_check "asa and occupancy targets" \
 refuse() {
 	name=$1 word=$2
 	shift 2
-	"$bin" staff "$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	if [ "$rc" -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
-	   grep -q -- "$word" "$tmp/err" && [ ! -s "$tmp/out" ]; then
-		ok "refuses $name"
-	else
-		ko "refuses $name: rc=$rc err=$(cat "$tmp/err")"
-	fi
+	check_refused "refuses $name" "$word" "$bin" staff "$@"
 }
 refuse "negative calls" --calls --calls -3 --aht 180 --sl .8
 refuse "SL above 1" --sl --calls 100 --aht 180 --sl 1.2
