@@ -3,7 +3,10 @@
 #ifndef PLATEAU_ACD_FX_H
 #define PLATEAU_ACD_FX_H
 
+#include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 #include "acd/acd.h"
 
 #define FX_EVENTS 4096            /* events kept per fixture            */
@@ -35,5 +38,58 @@ int fx_center(struct fx *fx);
 int fx_queue(struct fx *fx, const char *id, enum acd_strategy s,
 	     const char *skills);
 int fx_agent(struct fx *fx, const char *id, const char *skills);
+
+/* A test body on a fresh fixture with the standard center:
+ * FX_BEGIN(seed) ... FX_END(); CHECK* jump to FX_END on failure. */
+#define FX_BEGIN(seed)                                                     \
+	struct fx *fx = fx_new(seed);                                      \
+	int err_ = 0;                                                      \
+	if (!fx)                                                           \
+		return ENOMEM;                                             \
+	if (fx_center(fx)) {                                               \
+		fx_free(fx);                                               \
+		return EINVAL;                                             \
+	}
+
+#define FX_END()                                                           \
+	out_:                                                              \
+	fx_free(fx);                                                       \
+	return err_;
+
+/* Like TEST_* but free the fixture on failure. */
+#define CHECK(cond)                                                        \
+	do {                                                               \
+		if (!(cond)) {                                             \
+			fprintf(stderr, "  %s:%d: check failed: %s\n",     \
+				__FILE__, __LINE__, #cond);                \
+			err_ = EINVAL;                                     \
+			goto out_;                                         \
+		}                                                          \
+	} while (0)
+
+#define CHECK_EQ(a, b)                                                     \
+	do {                                                               \
+		long long a_ = (long long)(a), b_ = (long long)(b);        \
+		if (a_ != b_) {                                            \
+			fprintf(stderr, "  %s:%d: %s == %lld, expected "   \
+				"%lld\n", __FILE__, __LINE__, #a, a_, b_); \
+			err_ = EINVAL;                                     \
+			goto out_;                                         \
+		}                                                          \
+	} while (0)
+
+#define CHECK_LOG(expected)                                                \
+	do {                                                               \
+		const char *got_ = fx_log(fx);                             \
+		if (strcmp(got_, (expected))) {                            \
+			fprintf(stderr, "  %s:%d: events\n    got:      %s\n"\
+				"    expected: %s\n", __FILE__, __LINE__,      \
+				got_, (expected));                         \
+			err_ = EINVAL;                                     \
+			goto out_;                                         \
+		}                                                          \
+	} while (0)
+
+#define OK(expr) CHECK_EQ((expr), 0)
 
 #endif
