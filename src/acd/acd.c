@@ -1278,6 +1278,23 @@ int queue_conf_check(struct acd *acd, const struct acd_queue_conf *f)
 /* Parses the routing part of f (skills, sites, widening) into q, whose
  * fields are empty; on error q holds what was parsed (its destructor frees
  * it). Used by acd_queue_add and acd_queue_routing_set. */
+/* The settings of a queue that new calls and timers read (not its
+ * routing), already checked, from its configuration. */
+void queue_settings_copy(struct queue *q, const struct acd_queue_conf *f)
+{
+	q->priority = f->priority;
+	q->sl_target = f->sl_target;
+	q->sl_time_ms = f->sl_time_ms;
+	q->ring_timeout_ms = f->ring_timeout_ms;
+	q->wrapup_ms = f->wrapup_ms;
+	q->max_wait_ms = f->max_wait_ms;
+	q->max_len = f->max_len;
+	q->join_empty = f->join_empty;
+	q->leave_empty = f->leave_empty;
+	q->max_no_answer = f->max_no_answer;
+	q->announce_ms = f->announce_ms;
+}
+
 int queue_routing_parse(struct acd *acd, const struct acd_queue_conf *f,
 			struct queue *q)
 {
@@ -1403,17 +1420,7 @@ int acd_queue_add(struct acd *acd, const struct acd_queue_conf *f)
 
 	q->tenant = t;
 	q->strategy = f->strategy;
-	q->priority = f->priority;
-	q->sl_target = f->sl_target;
-	q->sl_time_ms = f->sl_time_ms;
-	q->ring_timeout_ms = f->ring_timeout_ms;
-	q->wrapup_ms = f->wrapup_ms;
-	q->max_wait_ms = f->max_wait_ms;
-	q->max_len = f->max_len;
-	q->join_empty = f->join_empty;
-	q->leave_empty = f->leave_empty;
-	q->max_no_answer = f->max_no_answer;
-	q->announce_ms = f->announce_ms;
+	queue_settings_copy(q, f);
 	q->mean_handle_ms = ACD_HANDLE_INIT;
 	q->member_seq = 1;
 	hash_append(acd->queues, hash_joaat_str(q->id), &q->he, q);

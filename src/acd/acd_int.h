@@ -345,6 +345,7 @@ void settle(struct acd *acd);
 int chain_build(struct acd *acd, struct queue *q, struct skexpr *x,
 		struct rclass **chain);
 int reserve(struct acd *acd);
+void queue_settings_copy(struct queue *q, const struct acd_queue_conf *f);
 int queue_routing_parse(struct acd *acd, const struct acd_queue_conf *f,
 			struct queue *q);
 void queue_destroy(void *arg);

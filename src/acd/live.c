@@ -49,17 +49,7 @@ int acd_queue_settings_set(struct acd *acd, const struct acd_queue_conf *f)
 	    (unsigned)f->leave_empty > ACD_EMPTY_NO_AVAILABLE)
 		return acd_err(acd, EINVAL, "queue \"%s\": a setting is out "
 			       "of range", f->id);
-	q->priority = f->priority;
-	q->sl_target = f->sl_target;
-	q->sl_time_ms = f->sl_time_ms;
-	q->ring_timeout_ms = f->ring_timeout_ms;
-	q->wrapup_ms = f->wrapup_ms;
-	q->max_wait_ms = f->max_wait_ms;
-	q->max_len = f->max_len;
-	q->join_empty = f->join_empty;
-	q->leave_empty = f->leave_empty;
-	q->max_no_answer = f->max_no_answer;
-	q->announce_ms = f->announce_ms;
+	queue_settings_copy(q, f);
 	return 0;
 }
 
