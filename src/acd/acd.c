@@ -1934,7 +1934,7 @@ static int find_call(struct acd *acd, uint64_t id, struct call **cp)
 	return 0;
 }
 
-/* Common to accept/decline/no-answer: the agent must ring for the call
+/* Common to accept/decline/fail/no-answer: the agent must ring for the call
  * once the due timers have run. */
 static int offer_input(struct acd *acd, acd_ms_t now, uint64_t id,
 		       const char *agent, struct call **cp, struct agent **ap)
@@ -2010,11 +2010,11 @@ int acd_offer_accept(struct acd *acd, acd_ms_t now, uint64_t id,
 	return 0;
 }
 
-/* One agent's offer of a call ended without an answer (declined or not
- * answered): the agent lets go of it, the event is emitted, and a call
- * that no one rings any longer goes back to its place in line. */
-static void offer_fail(struct acd *acd, struct call *call, struct agent *a,
-		       enum acd_event_type type)
+/* One agent's offer of a call ended without an answer (declined, failed
+ * or not answered): the agent lets go of it, the event is emitted, and a
+ * call that no one rings any longer goes back to its place in line. */
+static void offer_end(struct acd *acd, struct call *call, struct agent *a,
+		      enum acd_event_type type)
 {
 	struct acd_event ev;
 
@@ -2026,8 +2026,11 @@ static void offer_fail(struct acd *acd, struct call *call, struct agent *a,
 		call_unring(acd, call);
 }
 
-int acd_offer_decline(struct acd *acd, acd_ms_t now, uint64_t id,
-		      const char *agent)
+/* Common to decline and fail: the offer ends with `type`, and the agent
+ * is ready once the call was offered to the others (settle()), with no
+ * miss counted. */
+static int offer_refuse(struct acd *acd, acd_ms_t now, uint64_t id,
+			const char *agent, enum acd_event_type type)
 {
 	struct call *call;
 	struct agent *a;
@@ -2036,12 +2039,23 @@ int acd_offer_decline(struct acd *acd, acd_ms_t now, uint64_t id,
 	err = offer_input(acd, now, id, agent, &call, &a);
 	if (err)
 		return err;
-	offer_fail(acd, call, a, ACD_EV_OFFER_DECLINED);
-	/* ready once the call was offered to the others (settle()) */
+	offer_end(acd, call, a, type);
 	list_append(&acd->later, &a->wle, a);
 	settle(acd);
 	timer_prune(acd);
 	return 0;
+}
+
+int acd_offer_decline(struct acd *acd, acd_ms_t now, uint64_t id,
+		      const char *agent)
+{
+	return offer_refuse(acd, now, id, agent, ACD_EV_OFFER_DECLINED);
+}
+
+int acd_offer_fail(struct acd *acd, acd_ms_t now, uint64_t id,
+		   const char *agent)
+{
+	return offer_refuse(acd, now, id, agent, ACD_EV_OFFER_FAILED);
 }
 
 int acd_offer_no_answer(struct acd *acd, acd_ms_t now, uint64_t id,
@@ -2056,7 +2070,7 @@ int acd_offer_no_answer(struct acd *acd, acd_ms_t now, uint64_t id,
 	if (err)
 		return err;
 	q = call->q;
-	offer_fail(acd, call, a, ACD_EV_OFFER_NO_ANSWER);
+	offer_end(acd, call, a, ACD_EV_OFFER_NO_ANSWER);
 	agent_no_answer(acd, a, q);
 	settle(acd);
 	timer_prune(acd);

@@ -99,6 +99,8 @@ enum acd_event_type {
 				    another agent, or the call ended)        */
 	ACD_EV_OFFER_NO_ANSWER,  /* ring timeout or unreachable phone        */
 	ACD_EV_OFFER_DECLINED,   /* agent (or phone: busy) declined          */
+	ACD_EV_OFFER_FAILED,     /* the phone could not take the call (no
+				    common codec): not the agent's doing     */
 	ACD_EV_CONNECT,          /* agent answered; bridge the call          */
 	ACD_EV_ABANDON,          /* caller hung up before connect: terminal  */
 	ACD_EV_EXIT,             /* left the queue unanswered: terminal      */
@@ -319,6 +321,13 @@ int acd_offer_accept(struct acd *acd, acd_ms_t now, uint64_t call,
 /* The offered agent declined (or their phone was busy). */
 int acd_offer_decline(struct acd *acd, acd_ms_t now, uint64_t call,
 		      const char *agent);
+/* The offered agent's phone could not take the call (e.g. no codec in
+ * common with it): not the agent's doing. Routed as after a decline (the
+ * call is offered to the others first, the agent back to ready with its
+ * idle clock restarted, so a phone that keeps failing is tried last);
+ * does not count toward max_no_answer. */
+int acd_offer_fail(struct acd *acd, acd_ms_t now, uint64_t call,
+		   const char *agent);
 /* The offer failed without an answer (phone unreachable, or the driver's
  * own ring timer); counts toward max_no_answer. */
 int acd_offer_no_answer(struct acd *acd, acd_ms_t now, uint64_t call,

@@ -11,6 +11,7 @@ const char *acd_event_name(enum acd_event_type type)
 		[ACD_EV_OFFER_STOP]      = "offer-stop",
 		[ACD_EV_OFFER_NO_ANSWER] = "offer-no-answer",
 		[ACD_EV_OFFER_DECLINED]  = "offer-declined",
+		[ACD_EV_OFFER_FAILED]    = "offer-failed",
 		[ACD_EV_CONNECT]         = "connect",
 		[ACD_EV_ABANDON]         = "abandon",
 		[ACD_EV_EXIT]            = "exit",

@@ -364,13 +364,13 @@ static void agent_close_h(int err, const struct sip_msg *msg, void *arg)
 	}
 	else if (!err && (scode == 488 || scode == 606)) {
 		/* the phone cannot take the call's media (no common codec):
-		 * not the agent's doing, so not a missed call; the engine
-		 * offers the call to the others first, as after a decline
-		 * (the store shows an offer-declined event) */
+		 * not the agent's doing, so not a missed call nor a decline;
+		 * the engine offers the call to the others first (the store
+		 * shows an offer-failed event) */
 		sipd_log("event=offer-failed call=%s agent=%s status=%u "
 			 "why=no-common-codec missed=no", c->id, al->agent,
 			 scode);
-		(void)acd_offer_decline(s->acd, now, c->acd_id, al->agent);
+		(void)acd_offer_fail(s->acd, now, c->acd_id, al->agent);
 	}
 	else {
 		sipd_log("event=offer-failed call=%s agent=%s status=%u err=%m "
@@ -943,6 +943,7 @@ void call_acd_event(const struct acd_event *ev, void *arg)
 	case ACD_EV_OFFER_STOP:
 	case ACD_EV_OFFER_NO_ANSWER:
 	case ACD_EV_OFFER_DECLINED:
+	case ACD_EV_OFFER_FAILED:
 		if (c->al && !strcmp(c->al->agent, ev->agent))
 			agent_leg_release(c);
 		break;

@@ -2,7 +2,9 @@
 # serve_488.sh — an agent's phone that answers an offer with 488 (no
 # common codec) is not a missed call: the offer fails, the call goes to
 # the engine's next decision (the other agent answers), and the agent is
-# not auto-paused however often it happens (q1 pauses after 3 misses).
+# not auto-paused however often it happens (q1 pauses after 3 misses);
+# the store records offer-failed, never offer-declined (the agent did not
+# refuse the call).
 # sipp agents and callers; checks the log, the events and the CDRs.
 . "$(dirname "$0")/serve_lib.sh"
 
@@ -31,8 +33,10 @@ check "no offer to a1 counted as a no-answer" \
 	sh -c "! grep -q 'event=offer-failed .*agent=a1 .*missed=yes' '$SLOG'"
 check "store: four calls answered by a2" \
 	[ "$(sql "SELECT count(*) FROM cdrs WHERE queue='q1' AND outcome='answered' AND agent='a2';")" = 4 ]
-check "store: a1 was offered each of them (offer-declined events, no offer-no-answer)" \
-	[ "$(sql "SELECT group_concat(type, ',') FROM (SELECT DISTINCT type, call_id FROM events WHERE agent='a1' AND type LIKE 'offer-%' ORDER BY id);")" = "offer-declined,offer-declined,offer-declined,offer-declined" ]
+check "store: a1 was offered each of them (offer-failed events, no offer-no-answer)" \
+	[ "$(sql "SELECT group_concat(type, ',') FROM (SELECT DISTINCT type, call_id FROM events WHERE agent='a1' AND type LIKE 'offer-%' ORDER BY id);")" = "offer-failed,offer-failed,offer-failed,offer-failed" ]
+check "store: no offer-declined for a1 (a codec mismatch is not the agent refusing)" \
+	[ "$(sql "SELECT count(*) FROM events WHERE agent='a1' AND type='offer-declined';")" = 0 ]
 check "store: a1 never paused (max_no_answer is 3)" \
 	[ "$(sql "SELECT count(*) FROM events WHERE type='agent-state' AND agent='a1' AND state='paused';")" = 0 ]
 stop_bg

@@ -21,7 +21,7 @@
 
 static const char *const op_names[OP_COUNT] = {
 	"login", "logout", "pause", "ready", "arrive", "accept", "decline",
-	"no-answer", "hangup", "exit-key", "transfer", "tick", "member-add",
+	"no-answer", "fail", "hangup", "exit-key", "transfer", "tick", "member-add",
 	"member-remove", "skills", "routing",
 };
 
@@ -343,6 +343,7 @@ enum drv_expect chk_expect(const struct chk *c, const struct drv_input *in)
 	case OP_ACCEPT:
 	case OP_DECLINE:
 	case OP_NO_ANSWER:
+	case OP_FAIL:
 		if (!ma || !mc || ma->offer != in->call)
 			return EXPECT_ERR;
 		return EXPECT_OK;
@@ -584,7 +585,8 @@ static void end_call(struct chk *c, struct m_call *mc, uint64_t id)
 	mc->ended = true;
 }
 
-/* The offer of call id to agent a ends (stop, no answer, decline). */
+/* The offer of call id to agent a ends (stop, no answer, decline,
+ * failure). */
 static void offer_end(struct chk *c, const struct acd_event *ev, int a)
 {
 	struct m_agent *ma;
@@ -1078,6 +1080,14 @@ void chk_event(struct chk *c, const struct acd_event *ev)
 		if (!(c->in.op == OP_DECLINE && c->in.call == ev->call
 		      && c->in.agent == a))
 			fail(c, "offer-declined of call %" PRIu64 " at %s not "
+			     "asked for", ev->call,
+			     ev->agent ? ev->agent : "(null)");
+		offer_end(c, ev, a);
+		break;
+	case ACD_EV_OFFER_FAILED:
+		if (!(c->in.op == OP_FAIL && c->in.call == ev->call
+		      && c->in.agent == a))
+			fail(c, "offer-failed of call %" PRIu64 " at %s not "
 			     "asked for", ev->call,
 			     ev->agent ? ev->agent : "(null)");
 		offer_end(c, ev, a);

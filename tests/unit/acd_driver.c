@@ -509,6 +509,9 @@ int drv_apply(struct acd *acd, const struct world *w,
 	case OP_NO_ANSWER:
 		return acd_offer_no_answer(acd, in->now, in->call,
 					   agent_id(w, in->agent));
+	case OP_FAIL:
+		return acd_offer_fail(acd, in->now, in->call,
+				      agent_id(w, in->agent));
 	case OP_HANGUP:
 		return acd_call_hangup(acd, in->now, in->call, in->by);
 	case OP_EXIT_KEY:
@@ -593,6 +596,10 @@ void drv_input_print(FILE *f, const struct world *w,
 		fprintf(f, "acd_offer_no_answer(acd, %lld, %llu, \"%s\")",
 			now, call, agent_id(w, in->agent));
 		break;
+	case OP_FAIL:
+		fprintf(f, "acd_offer_fail(acd, %lld, %llu, \"%s\")", now,
+			call, agent_id(w, in->agent));
+		break;
 	case OP_HANGUP:
 		fprintf(f, "acd_call_hangup(acd, %lld, %llu, %s)", now, call,
 			in->by == ACD_PARTY_CALLER ? "ACD_PARTY_CALLER"
@@ -675,9 +682,9 @@ static unsigned take(struct src *s, unsigned n)
 static const unsigned op_weight[OP_COUNT] = {
 	[OP_LOGIN] = 12, [OP_LOGOUT] = 4, [OP_PAUSE] = 6, [OP_READY] = 14,
 	[OP_ARRIVE] = 30, [OP_ACCEPT] = 26, [OP_DECLINE] = 5,
-	[OP_NO_ANSWER] = 4, [OP_HANGUP] = 22, [OP_EXIT_KEY] = 3,
-	[OP_TRANSFER] = 4, [OP_TICK] = 12, [OP_MEMBER_ADD] = 2,
-	[OP_MEMBER_REMOVE] = 2, [OP_SKILLS] = 2, [OP_ROUTING] = 2,
+	[OP_NO_ANSWER] = 4, [OP_FAIL] = 3, [OP_HANGUP] = 22,
+	[OP_EXIT_KEY] = 3, [OP_TRANSFER] = 4, [OP_TICK] = 12,
+	[OP_MEMBER_ADD] = 2, [OP_MEMBER_REMOVE] = 2, [OP_SKILLS] = 2, [OP_ROUTING] = 2,
 };
 
 bool drv_op_untimed(enum drv_op op)
@@ -837,6 +844,7 @@ static bool decode(struct src *s, const struct chk *c, struct drv_input *in)
 	case OP_ACCEPT:
 	case OP_DECLINE:
 	case OP_NO_ANSWER:
+	case OP_FAIL:
 		in->agent = pick_agent(s, c, mode, want_ringing);
 		if (in->agent >= 0 && mode >= 30
 		    && c->agent[in->agent].offer)
@@ -1143,7 +1151,7 @@ int drv_run(const uint8_t *data, size_t len, const struct drv_opts *opts,
 			run_input(&r, &t);
 			/* the tick may have changed the target's state */
 			if (in.op == OP_ACCEPT || in.op == OP_DECLINE
-			    || in.op == OP_NO_ANSWER) {
+			    || in.op == OP_NO_ANSWER || in.op == OP_FAIL) {
 				const struct m_agent *ma =
 					in.agent >= 0 ? &r.chk.agent[in.agent]
 						      : NULL;

@@ -52,6 +52,12 @@ static void fx_handler(const struct acd_event *ev, void *arg)
 			     (unsigned long long)ev->call, ev->agent);
 		break;
 
+	case ACD_EV_OFFER_FAILED:
+		n = snprintf(s, sz, "@%lld fail c%llu %s",
+			     (long long)ev->time,
+			     (unsigned long long)ev->call, ev->agent);
+		break;
+
 	case ACD_EV_CONNECT:
 		n = snprintf(s, sz, "@%lld conn c%llu %s w%lld",
 			     (long long)ev->time,

@@ -813,6 +813,76 @@ static int test_decline_restarts_idle(void)
 	FX_END();
 }
 
+/* A phone that cannot take the call (acd_offer_fail): routed as after a
+ * decline, but logged as a failure, never counted as a miss. */
+static int test_offer_fail_not_a_decline(void)
+{
+	uint64_t c;
+	FX_BEGIN(1);
+	OK(four_agents(fx, "q", ACD_STRATEGY_LONGEST_IDLE, NULL));
+	c = arrive(fx, 1000, "q", 0, NULL);
+	OK(acd_offer_fail(fx->acd, 1100, c, "a1"));
+	/* c1 goes to a2 first; a1 ready, idle since 1100 (tried last) */
+	CHECK_LOG("@1000 enter c1 q; @1000 offer c1 a1; @1000 a1 offered; "
+		  "@1100 fail c1 a1; @1100 offer c1 a2; @1100 a2 offered; "
+		  "@1100 a1 ready");
+	CHECK_EQ(fx_count(fx, ACD_EV_OFFER_FAILED), 1);
+	CHECK_EQ(fx_count(fx, ACD_EV_OFFER_DECLINED), 0);
+	CHECK_EQ(fx_count(fx, ACD_EV_OFFER_NO_ANSWER), 0);
+	arrive(fx, 1200, "q", 0, NULL);
+	arrive(fx, 1200, "q", 0, NULL);
+	arrive(fx, 1200, "q", 0, NULL);
+	CHECK_LOG("@1200 enter c2 q; @1200 offer c2 a3; @1200 a3 offered; "
+		  "@1200 enter c3 q; @1200 offer c3 a4; @1200 a4 offered; "
+		  "@1200 enter c4 q; @1200 offer c4 a1; @1200 a1 offered");
+	CHECK_EQ(acd_offer_fail(fx->acd, 1300, c, "a1"), EPERM);
+	CHECK_EQ(acd_offer_fail(fx->acd, 1300, 99, "a1"), ENOENT);
+	CHECK_EQ(acd_offer_fail(fx->acd, 1300, c, "zz"), ENOENT);
+	CHECK_EQ(acd_offer_fail(NULL, 1300, c, "a1"), EINVAL);
+	CHECK_LOG("");
+	FX_END();
+}
+
+/* Failed offers neither pause the agent nor count toward max_no_answer,
+ * nor wipe the misses already counted. */
+static int test_offer_fail_no_auto_pause(void)
+{
+	struct acd_queue_conf qc;
+	struct acd_agent_info ai;
+	uint64_t c;
+	FX_BEGIN(1);
+
+	acd_queue_conf_init(&qc);
+	qc.id = "q";
+	qc.tenant = "t1";
+	qc.announce_ms = 0;
+	qc.ring_timeout_ms = 1000;
+	qc.max_no_answer = 2;
+	OK(acd_queue_add(fx->acd, &qc));
+	OK(fx_agent(fx, "a1", NULL));
+	OK(acd_member_add(fx->acd, "q", "a1", 1));
+	OK(acd_agent_login(fx->acd, 0, "a1", "p1"));
+	fx_log(fx);
+	c = arrive(fx, 100, "q", 0, NULL);
+	OK(acd_offer_no_answer(fx->acd, 200, c, "a1"));
+	for (int i = 0; i < 3; i++)
+		OK(acd_offer_fail(fx->acd, 300 + 100 * i, c, "a1"));
+	CHECK_LOG("@100 enter c1 q; @100 offer c1 a1; @100 a1 offered; "
+		  "@200 noans c1 a1; @200 a1 ready; @200 offer c1 a1; "
+		  "@200 a1 offered; @300 fail c1 a1; @300 a1 ready; "
+		  "@300 offer c1 a1; @300 a1 offered; @400 fail c1 a1; "
+		  "@400 a1 ready; @400 offer c1 a1; @400 a1 offered; "
+		  "@500 fail c1 a1; @500 a1 ready; @500 offer c1 a1; "
+		  "@500 a1 offered");
+	OK(acd_agent_info(fx->acd, "a1", &ai));
+	CHECK_EQ(ai.no_answers, 1);
+	CHECK_EQ(ai.state, ACD_AGENT_OFFERED);
+	/* the second real miss pauses */
+	OK(acd_tick(fx->acd, 1500));
+	CHECK_LOG("@1500 noans c1 a1; @1500 a1 paused:no-answer");
+	FX_END();
+}
+
 static int test_pause_ready_states(void)
 {
 	struct acd_agent_info ai;
@@ -1310,6 +1380,8 @@ const struct test tests_acd[] = {
 	{"widen_add_queue_and_site", test_widen_add_queue_and_site},
 	{"no_answer_auto_pause", test_no_answer_auto_pause},
 	{"decline_restarts_idle", test_decline_restarts_idle},
+	{"offer_fail_not_a_decline", test_offer_fail_not_a_decline},
+	{"offer_fail_no_auto_pause", test_offer_fail_no_auto_pause},
 	{"pause_ready_states", test_pause_ready_states},
 	{"logout", test_logout},
 	{"join_leave_empty", test_join_leave_empty},

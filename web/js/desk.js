@@ -190,6 +190,7 @@ function onEvent(ev) {
 	if (ev.type === 'agent-state' || ev.type === 'offer' ||
 	    ev.type === 'connect' || ev.type === 'complete' ||
 	    ev.type === 'offer-stop' || ev.type === 'offer-no-answer' ||
+	    ev.type === 'offer-declined' || ev.type === 'offer-failed' ||
 	    ev.type === 'wrapup-end' || ev.type === 'abandon')
 		refreshSoon();
 }
