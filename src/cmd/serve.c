@@ -337,13 +337,18 @@ static void sip_metrics(struct mbuf *mb, void *arg)
 		"plateau_sip_calls_active %u\n"
 		"# HELP plateau_sip_registered Phones registered.\n"
 		"# TYPE plateau_sip_registered gauge\n"
-		"plateau_sip_registered %u\n",
+		"plateau_sip_registered %u\n"
+		"# HELP plateau_rtp_stray_packets_total RTP packets from "
+		"a source other than the call's far end, dropped (counted "
+		"when each call ends).\n"
+		"# TYPE plateau_rtp_stray_packets_total counter\n"
+		"plateau_rtp_stray_packets_total %llu\n",
 		(unsigned long long)st.registers,
 		(unsigned long long)st.auth_failures,
 		(unsigned long long)st.invites,
 		(unsigned long long)st.rx_refused,
 		(unsigned long long)st.calls_done, st.calls_active,
-		st.registered);
+		st.registered, (unsigned long long)st.rtp_stray);
 }
 
 /* Starts the HTTP api on --http with the center's users. Prints the

@@ -1,4 +1,5 @@
-/* leg.c — media legs (one RTP endpoint each) and the relay between two
+/* leg.c — media legs (one RTP endpoint each), the strict learning of
+ * the one source each accepts RTP from, and the relay between two
  * bridged legs: forward as received, re-stamped as the sending leg's own
  * RTP source, transcoding PCMU<->PCMA when the codecs differ. */
 #include <errno.h>
@@ -200,6 +201,59 @@ void media_leg_dtmf_report(struct media_leg *leg, char digit)
 		leg->dtmfh(leg, digit, leg->dtmf_arg);
 }
 
+/* ---------------------------------------------------------------------
+ * Source learning
+ *
+ * Strict RTP: a leg accepts RTP from one source only, so that whoever
+ * guesses one of our ports can neither take a call's audio (with latch,
+ * our packets would follow theirs) nor be heard or recorded in it.
+ * While a leg learns, a packet that has not earned its source is
+ * dropped, not relayed: a caller behind NAT loses its first
+ * MEDIA_PROBATION - 1 packets (60 ms, before anyone speaks), whereas
+ * relaying them would let any stray stream reach the other party and
+ * the recording. Probation is not authentication: a stream that wins
+ * the race during learning is taken (as with Asterisk's strictrtp),
+ * and one spraying packets then can hold learning off; only SRTP
+ * closes that.
+ * ------------------------------------------------------------------- */
+
+/* Whether a packet from src with sequence number seq may pass while the
+ * leg learns; ends learning when it names the source. */
+static bool leg_learn(struct media_leg *leg, const struct sa *src,
+		      uint16_t seq)
+{
+	if (sa_cmp(src, &leg->sdp_addr, SA_ALL)) {
+		/* the far end sends from where it said: no probation */
+		leg->raddr = leg->sdp_addr;
+		leg->learning = false;
+		leg->cand_n = 0;
+		return true;
+	}
+	if (!leg->latch) {
+		leg->st.rx_stray++;
+		return false;
+	}
+	if (leg->cand_n && sa_cmp(src, &leg->cand, SA_ALL) &&
+	    seq == (uint16_t)(leg->cand_seq + 1u)) {
+		leg->cand_n++;
+	}
+	else {
+		/* another source, or out of sequence: probation restarts */
+		leg->cand = *src;
+		leg->cand_n = 1;
+	}
+	leg->cand_seq = seq;
+	if (leg->cand_n < MEDIA_PROBATION) {
+		leg->st.rx_probation++;
+		return false;
+	}
+	/* NAT: send where the far end really sends from */
+	leg->raddr = *src;
+	leg->learning = false;
+	leg->cand_n = 0;
+	return true;
+}
+
 void media_leg_rx(struct media_leg *leg, const struct sa *src,
 		  struct media_rtp_in *in)
 {
@@ -209,6 +263,16 @@ void media_leg_rx(struct media_leg *leg, const struct sa *src,
 
 	if (!leg->has_remote) {
 		leg->st.rx_dropped++;
+		return;
+	}
+	if (!leg->learning) {
+		/* the steady state, on the relay's hot path: one compare */
+		if (!sa_cmp(src, &leg->raddr, SA_ALL)) {
+			leg->st.rx_stray++;
+			return;
+		}
+	}
+	else if (!leg_learn(leg, src, in->seq)) {
 		return;
 	}
 	if (in->pad) {
@@ -221,9 +285,6 @@ void media_leg_rx(struct media_leg *leg, const struct sa *src,
 		}
 		len -= padn;
 	}
-	if (leg->latch && !sa_cmp(src, &leg->raddr, SA_ALL))
-		leg->raddr = *src;
-
 	peer = bridge_peer(leg);
 
 	if (leg->te_pt && in->pt == leg->te_pt) {
@@ -273,6 +334,7 @@ static void rtp_handler(const struct sa *src, const struct rtp_header *hdr,
 	struct media_rtp_in in = {
 		.pt = hdr->pt,
 		.marker = hdr->m,
+		.seq = hdr->seq,
 		.pad = hdr->pad,
 		.ts = hdr->ts,
 		.ssrc = hdr->ssrc,
@@ -302,6 +364,7 @@ static int rtp_in_decode(uint8_t *b, size_t n, struct media_rtp_in *in)
 	in->pad = (b[0] & 0x20) != 0;
 	in->marker = (b[1] & 0x80) != 0;
 	in->pt = b[1] & 0x7f;
+	in->seq = (uint16_t)(b[2] << 8 | b[3]);
 	in->ts = (uint32_t)b[4] << 24 | (uint32_t)b[5] << 16 |
 		 (uint32_t)b[6] << 8 | b[7];
 	in->ssrc = (uint32_t)b[8] << 24 | (uint32_t)b[9] << 16 |
@@ -490,7 +553,13 @@ int media_leg_set_remote(struct media_leg *leg, const struct sa *raddr,
 		return EINVAL;
 
 	media_lock(leg->m);
-	leg->raddr = *raddr;
+	if (!leg->has_remote || !sa_cmp(raddr, &leg->sdp_addr, SA_ALL)) {
+		/* a new far end: learn its source again */
+		leg->sdp_addr = *raddr;
+		leg->raddr = *raddr;
+		leg->learning = true;
+		leg->cand_n = 0;
+	}
 	leg->pt = pt;
 	leg->te_pt = te_pt;
 	leg->has_remote = true;

@@ -116,12 +116,27 @@ uint16_t media_leg_port(const struct media_leg *leg);
 /* Where to send and in which codec: pt is MEDIA_PT_PCMU or MEDIA_PT_PCMA;
  * te_pt is the negotiated telephone-event payload type (96..127), or 0
  * for none. May be called again (re-INVITE). Until it is called the leg
- * sends nothing and drops what it receives. */
+ * sends nothing and drops what it receives.
+ *
+ * Strict source: the leg then learns the one address it accepts RTP
+ * from. A packet from raddr (the SDP's address) is accepted at once and
+ * ends learning; with latch on, another source is learned instead once
+ * it has sent MEDIA_PROBATION packets in sequence. After learning,
+ * packets from any other address are dropped and counted in rx_stray.
+ * Called again with a different raddr, the leg learns again; with the
+ * same raddr (a codec change, hold) it keeps the source it learned. */
 int media_leg_set_remote(struct media_leg *leg, const struct sa *raddr,
 			 uint8_t pt, uint8_t te_pt);
 
-/* Symmetric RTP: when on, the remote address follows the source of the
- * RTP the leg receives (for callers behind NAT). Off by default. */
+/* Packets in sequence a source other than the SDP's must send before a
+ * latching leg takes it (RFC 3550 A.1 asks for 2; Asterisk's strictrtp
+ * probation defaults to 4: 80 ms of 20 ms packets). */
+#define MEDIA_PROBATION 4
+
+/* Symmetric RTP, for callers behind NAT: when on, a leg still learning
+ * its source may take one other than the SDP's address (after
+ * probation, see media_leg_set_remote) and sends there from then on.
+ * Off by default: only the SDP's address is accepted. */
 void media_leg_set_latch(struct media_leg *leg, bool on);
 
 /* A DTMF digit received on the leg ('0'-'9', '*', '#', 'A'-'D'), from
@@ -135,6 +150,10 @@ struct media_leg_stats {
 	uint64_t rx_bytes;       /* their payload bytes                    */
 	uint64_t rx_dropped;     /* RTP dropped: no remote, unknown pt,
 				    malformed                              */
+	uint64_t rx_stray;       /* RTP dropped: from a source other than
+				    the leg's remote (see set_latch)       */
+	uint64_t rx_probation;   /* RTP dropped while its source was on
+				    probation (latch), before learned      */
 	uint64_t rx_rtcp;        /* RTCP packets read                      */
 	uint64_t rx_dtmf;        /* DTMF events reported                   */
 	uint64_t tx_packets;     /* RTP packets sent                       */

@@ -72,10 +72,19 @@ struct media_leg {
 
 	/* far end */
 	bool has_remote;           /* set_remote was called                 */
-	struct sa raddr;           /* where RTP goes                        */
+	struct sa raddr;           /* where RTP goes; once learned, the one
+				      source RTP is accepted from          */
+	struct sa sdp_addr;        /* the address signalled in the SDP      */
 	uint8_t pt;                /* codec sent: PCMU or PCMA              */
 	uint8_t te_pt;             /* telephone-event pt, 0 = none          */
-	bool latch;                /* remote follows the RTP source         */
+	bool latch;                /* a source other than the SDP's may be
+				      learned (NAT), after probation       */
+
+	/* strict source learning (leg.c, "Source learning") */
+	bool learning;             /* the source is not known yet           */
+	struct sa cand;            /* source on probation, when cand_n > 0  */
+	uint16_t cand_seq;         /* its last sequence number              */
+	unsigned cand_n;           /* its consecutive in-sequence packets   */
 
 	/* what the leg sends: one continuous RTP source */
 	uint32_t ssrc;             /* our SSRC on this leg                  */
@@ -124,6 +133,7 @@ struct media_bridge {
 struct media_rtp_in {
 	uint8_t pt;                /* payload type                          */
 	bool marker;               /* M bit                                 */
+	uint16_t seq;              /* sequence number                       */
 	bool pad;                  /* P bit: padding at the end of p        */
 	uint32_t ts;               /* timestamp                             */
 	uint32_t ssrc;             /* source                                */

@@ -607,15 +607,19 @@ static void call_finish(struct call *c)
 	cdr_put(c);
 	sipd_log("event=call-end call=%s outcome=%s by=%s queue=%s agent=%s "
 		 "wait_ms=%lld talk_ms=%lld caller_rx=%llu caller_tx=%llu "
-		 "agent_rx=%llu agent_tx=%llu", c->id,
+		 "caller_stray=%llu agent_rx=%llu agent_tx=%llu "
+		 "agent_stray=%llu", c->id,
 		 store_outcome_name(c->outcome),
 		 store_hangup_name(c->ended_by),
 		 c->queue ? c->queue->id : "-", c->agent[0] ? c->agent : "-",
 		 (long long)c->wait_ms, (long long)c->talk_ms,
 		 (unsigned long long)cst.rx_packets,
 		 (unsigned long long)cst.tx_packets,
+		 (unsigned long long)cst.rx_stray,
 		 (unsigned long long)c->agent_st.rx_packets,
-		 (unsigned long long)c->agent_st.tx_packets);
+		 (unsigned long long)c->agent_st.tx_packets,
+		 (unsigned long long)c->agent_st.rx_stray);
+	s->stats.rtp_stray += cst.rx_stray + c->agent_st.rx_stray;
 	s->stats.calls_done++;
 	s->stats.calls_active--;
 	/* the caller's session is freed with the call: BYE if answered,

@@ -105,6 +105,9 @@ struct sipd_stats {
 	uint64_t auth_failures;    /* 403s on bad credentials              */
 	uint64_t invites;          /* INVITEs taken as calls               */
 	uint64_t calls_done;       /* calls ended                          */
+	uint64_t rtp_stray;        /* RTP from strangers dropped by ended
+				      calls' legs (media rx_stray), summed
+				      when each call ends                  */
 	unsigned calls_active;     /* calls alive                          */
 	unsigned registered;       /* phones registered                    */
 };

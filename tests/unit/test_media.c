@@ -956,19 +956,34 @@ static int test_bridged_record_thread(void)
 
 /* A child process blasting PCMU at the even ports from port_lo to
  * port_hi (the legs of the fixture, old and new) until killed or for
- * at most 10 s. Raw system calls only. */
-static pid_t blast_start(uint16_t port_lo, uint16_t port_hi)
+ * at most 10 s, from the address it gives in *from (a leg accepts RTP
+ * only from its remote). Raw system calls only. */
+static pid_t blast_start(uint16_t port_lo, uint16_t port_hi,
+			 struct sa *from)
 {
 	struct sockaddr_in to = {.sin_family = AF_INET};
+	struct sockaddr_in me = {.sin_family = AF_INET};
+	socklen_t melen = sizeof(me);
 	uint8_t pkt[172];
 	uint16_t seq = 0;
 	pid_t pid;
 	int fd;
 
-	pid = fork();
-	if (pid != 0)
-		return pid;
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	me.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&me, sizeof(me)) ||
+	    getsockname(fd, (struct sockaddr *)&me, &melen)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	sa_init(from, AF_INET);
+	sa_set_in(from, INADDR_LOOPBACK, ntohs(me.sin_port));
+	pid = fork();
+	if (pid != 0) {
+		close(fd);
+		return pid;
+	}
 	memset(pkt, 0xd5, sizeof(pkt));
 	pkt[0] = 0x80;                 /* version 2                          */
 	pkt[1] = MEDIA_PT_PCMU;
@@ -998,6 +1013,7 @@ static int hangup_case(void)
 {
 	struct media_bridge *br = NULL;
 	struct media_leg_stats st;
+	struct sa blaster;
 	struct fix f;
 	uint8_t pl[160];
 	struct sa dst;
@@ -1008,11 +1024,15 @@ static int hangup_case(void)
 	if (err)
 		goto out;
 	pid = blast_start(media_leg_port(f.a),
-			  (uint16_t)(media_leg_port(f.c) + 60u));
+			  (uint16_t)(media_leg_port(f.c) + 60u), &blaster);
 	if (pid < 0) {
-		err = errno;
+		err = errno ? errno : EIO;
 		goto out;
 	}
+	/* the caller's far end is the blaster: a relays what it sends */
+	err = media_leg_set_remote(f.a, &blaster, MEDIA_PT_PCMU, 101);
+	if (err)
+		goto out;
 	for (int i = 0; i < 60 && !err; i++) {
 		err = media_bridge(&br, f.a, f.b);
 		if (err)
@@ -1043,9 +1063,13 @@ static int hangup_case(void)
 		err = EIO;
 		goto out;
 	}
-	/* the legs are whole: one more call relays as before */
+	/* the legs are whole: one more call relays as before (a new far
+	 * end for a, so a learns its source again) */
 	run_loop(50);
 	f.pb->n = 0;
+	err = media_leg_set_remote(f.a, &f.pa->addr, MEDIA_PT_PCMU, 101);
+	if (err)
+		goto out;
 	err = media_bridge(&br, f.a, f.b);
 	if (err)
 		goto out;
@@ -1320,6 +1344,457 @@ static int test_leg_args(void)
 	return err;
 }
 
+/* ---------------------------------------------------------------------
+ * Strict RTP source: a leg accepts RTP from the SDP's address, or (with
+ * latch) from a source that passed probation, and from nothing else
+ * ------------------------------------------------------------------- */
+
+/* Like TEST_EQ, but through `out:` so the fixture is freed. */
+#define STRICT_EQ(a, b)                                                    \
+	do {                                                               \
+		long long a_ = (long long)(a), b_ = (long long)(b);        \
+		if (a_ != b_) {                                            \
+			fprintf(stderr, "  %s:%d: %s == %lld, expected "   \
+				"%lld\n", __FILE__, __LINE__, #a, a_, b_); \
+			err = EINVAL;                                      \
+			goto out;                                          \
+		}                                                          \
+	} while (0)
+
+static struct peer *strict_peer(void)
+{
+	struct peer *p = calloc(1, sizeof(*p));
+
+	if (p && peer_open(p)) {
+		mem_deref(p->us);
+		free(p);
+		p = NULL;
+	}
+	return p;
+}
+
+static void strict_peer_free(struct peer *p)
+{
+	if (!p)
+		return;
+	mem_deref(p->us);
+	free(p);
+}
+
+/* Sends n PCMU packets from p to the leg, sequence numbers from seq0 in
+ * steps of step (1: in sequence). */
+static int strict_send(struct peer *p, const struct media_leg *leg,
+		       uint16_t seq0, int step, unsigned n)
+{
+	struct sa dst = leg_addr(leg);
+	uint8_t pl[160];
+	int err = 0;
+
+	memset(pl, 0xd5, sizeof(pl));
+	for (unsigned i = 0; i < n && !err; i++)
+		err = peer_send(p, &dst, MEDIA_PT_PCMU,
+				(uint16_t)(seq0 + (int)i * step),
+				160u * i, 0x5151, false, pl, 160);
+	return err;
+}
+
+/* Runs the loop until the leg has taken n packets in all (accepted or
+ * dropped, whatever the reason) or 2 s pass, then a little more so what
+ * was relayed reaches its peer. */
+static void strict_wait(const struct media_leg *leg, uint64_t n)
+{
+	struct media_leg_stats st;
+
+	for (int i = 0; i < 200; i++) {
+		media_leg_stats_get(leg, &st);
+		if (st.rx_packets + st.rx_dropped + st.rx_stray +
+		    st.rx_probation >= n)
+			break;
+		run_loop(10);
+	}
+	run_loop(20);
+}
+
+/* A bridged leg without latch: only the SDP's address is heard; a
+ * stranger is dropped and counted before and after, and does not take
+ * the leg's remote even when latch is turned on later. */
+static int strict_source_case(void)
+{
+	struct media_bridge *br = NULL;
+	struct media_leg_stats st;
+	struct peer *px = NULL;
+	struct fix f;
+	int err;
+
+	err = fix_open(&f, true, MEDIA_PT_PCMU, MEDIA_PT_PCMU);
+	px = err ? NULL : strict_peer();
+	if (!err && !px)
+		err = ENOMEM;
+	err = err ? err : media_bridge(&br, f.a, f.b);
+	if (err)
+		goto out;
+
+	/* before the far end has sent anything */
+	err = strict_send(px, f.a, 100, 1, 5);
+	if (err)
+		goto out;
+	strict_wait(f.a, 5);
+	media_leg_stats_get(f.a, &st);
+	STRICT_EQ(st.rx_stray, 5);
+	STRICT_EQ(st.rx_packets, 0);
+	STRICT_EQ(f.pb->n, 0);
+
+	/* the SDP's address: relayed at once */
+	err = strict_send(f.pa, f.a, 1, 1, 3);
+	if (err)
+		goto out;
+	strict_wait(f.a, 8);
+	media_leg_stats_get(f.a, &st);
+	STRICT_EQ(st.rx_packets, 3);
+	STRICT_EQ(f.pb->n, 3);
+
+	/* a stranger in sequence, after learning */
+	err = strict_send(px, f.a, 200, 1, 10);
+	if (err)
+		goto out;
+	strict_wait(f.a, 18);
+	media_leg_stats_get(f.a, &st);
+	STRICT_EQ(st.rx_stray, 15);
+	STRICT_EQ(st.rx_probation, 0);
+	STRICT_EQ(f.pb->n, 3);
+
+	/* the agent's audio still goes to the SDP's address */
+	err = strict_send(f.pb, f.b, 1, 1, 2);
+	if (err)
+		goto out;
+	strict_wait(f.b, 2);
+	STRICT_EQ(f.pa->n, 2);
+	STRICT_EQ(px->n, 0);
+
+	/* latch on a leg that has learned: strangers stay strangers */
+	media_leg_set_latch(f.a, true);
+	err = strict_send(px, f.a, 300, 1, 10);
+	if (err)
+		goto out;
+	strict_wait(f.a, 28);
+	err = strict_send(f.pb, f.b, 3, 1, 1);
+	if (err)
+		goto out;
+	strict_wait(f.b, 3);
+	media_leg_stats_get(f.a, &st);
+	STRICT_EQ(st.rx_stray, 25);
+	STRICT_EQ(st.rx_packets, 3);
+	STRICT_EQ(f.pb->n, 3);
+	STRICT_EQ(f.pa->n, 3);
+	STRICT_EQ(px->n, 0);
+ out:
+	mem_deref(br);
+	strict_peer_free(px);
+	fix_close(&f);
+	return err;
+}
+
+static int test_strict_source(void)
+{
+	return strict_source_case();
+}
+
+static int test_strict_source_thread(void)
+{
+	int err;
+
+	fix_thread = true;
+	err = strict_source_case();
+	fix_thread = false;
+	return err;
+}
+
+/* A caller behind NAT (latch): its RTP comes from another port than its
+ * SDP says. After MEDIA_PROBATION packets in sequence it is learned: the
+ * agent's audio goes there, and the SDP's address is then a stranger. */
+static int strict_nat_case(void)
+{
+	struct media_bridge *br = NULL;
+	struct media_leg_stats st;
+	struct peer *pn = NULL;   /* where the caller really is */
+	struct peer *px = NULL;
+	struct fix f;
+	int err;
+
+	err = fix_open(&f, true, MEDIA_PT_PCMU, MEDIA_PT_PCMU);
+	pn = err ? NULL : strict_peer();
+	px = err ? NULL : strict_peer();
+	if (!err && (!pn || !px))
+		err = ENOMEM;
+	if (err)
+		goto out;
+	media_leg_set_latch(f.a, true);
+	err = media_bridge(&br, f.a, f.b);
+	if (err)
+		goto out;
+
+	/* on probation: dropped, not relayed */
+	err = strict_send(pn, f.a, 65534, 1, MEDIA_PROBATION - 1);
+	if (err)
+		goto out;
+	strict_wait(f.a, MEDIA_PROBATION - 1);
+	media_leg_stats_get(f.a, &st);
+	STRICT_EQ(st.rx_probation, MEDIA_PROBATION - 1);
+	STRICT_EQ(st.rx_packets, 0);
+	STRICT_EQ(f.pb->n, 0);
+
+	/* the last packet of probation (sequence wrapping through 0) is
+	 * the first relayed, and the rest follow */
+	err = strict_send(pn, f.a, (uint16_t)(65534 + MEDIA_PROBATION - 1),
+			  1, 5);
+	if (err)
+		goto out;
+	strict_wait(f.a, MEDIA_PROBATION - 1 + 5);
+	media_leg_stats_get(f.a, &st);
+	STRICT_EQ(st.rx_packets, 5);
+	STRICT_EQ(f.pb->n, 5);
+
+	/* the agent's audio goes where the caller really is */
+	err = strict_send(f.pb, f.b, 1, 1, 2);
+	if (err)
+		goto out;
+	strict_wait(f.b, 2);
+	STRICT_EQ(pn->n, 2);
+	STRICT_EQ(f.pa->n, 0);
+
+	/* the SDP's address and a stranger are now both strays */
+	err = strict_send(f.pa, f.a, 1, 1, 3);
+	err = err ? err : strict_send(px, f.a, 1, 1, 3);
+	if (err)
+		goto out;
+	strict_wait(f.a, MEDIA_PROBATION - 1 + 11);
+	media_leg_stats_get(f.a, &st);
+	STRICT_EQ(st.rx_stray, 6);
+	STRICT_EQ(st.rx_packets, 5);
+	STRICT_EQ(f.pb->n, 5);
+ out:
+	mem_deref(br);
+	strict_peer_free(pn);
+	strict_peer_free(px);
+	fix_close(&f);
+	return err;
+}
+
+static int test_strict_nat(void)
+{
+	return strict_nat_case();
+}
+
+static int test_strict_nat_thread(void)
+{
+	int err;
+
+	fix_thread = true;
+	err = strict_nat_case();
+	fix_thread = false;
+	return err;
+}
+
+/* Strays while a latching leg learns: bursts whose sequence numbers
+ * never run MEDIA_PROBATION in a row from one source (gaps, repeats,
+ * backwards, two streams interleaved) are never learned nor relayed;
+ * the SDP's address is still taken at once afterwards. */
+static int strict_burst_case(void)
+{
+	struct media_bridge *br = NULL;
+	struct media_leg_stats st;
+	struct peer *px = NULL;
+	struct peer *py = NULL;
+	struct fix f;
+	int err;
+
+	err = fix_open(&f, true, MEDIA_PT_PCMU, MEDIA_PT_PCMU);
+	px = err ? NULL : strict_peer();
+	py = err ? NULL : strict_peer();
+	if (!err && (!px || !py))
+		err = ENOMEM;
+	if (err)
+		goto out;
+	media_leg_set_latch(f.a, true);
+	err = media_bridge(&br, f.a, f.b);
+	if (err)
+		goto out;
+
+	err = strict_send(px, f.a, 10, 2, 20);          /* gaps      */
+	err = err ? err : strict_send(px, f.a, 99, 0, 10);   /* repeats */
+	err = err ? err : strict_send(px, f.a, 500, -1, 10); /* backwards */
+	for (unsigned i = 0; i < 20 && !err; i++) {
+		/* each stream in sequence, but interleaved */
+		err = strict_send(px, f.a, (uint16_t)(1000 + i), 1, 1);
+		err = err ? err : strict_send(py, f.a, (uint16_t)(2000 + i),
+					      1, 1);
+	}
+	if (err)
+		goto out;
+	strict_wait(f.a, 80);
+	media_leg_stats_get(f.a, &st);
+	STRICT_EQ(st.rx_probation, 80);
+	STRICT_EQ(st.rx_packets, 0);
+	STRICT_EQ(f.pb->n, 0);
+
+	err = strict_send(f.pa, f.a, 7, 1, 1);
+	if (err)
+		goto out;
+	strict_wait(f.a, 81);
+	err = strict_send(f.pb, f.b, 1, 1, 1);
+	if (err)
+		goto out;
+	strict_wait(f.b, 1);
+	media_leg_stats_get(f.a, &st);
+	STRICT_EQ(st.rx_packets, 1);
+	STRICT_EQ(f.pb->n, 1);
+	STRICT_EQ(f.pa->n, 1);
+	STRICT_EQ(px->n + py->n, 0);
+ out:
+	mem_deref(br);
+	strict_peer_free(px);
+	strict_peer_free(py);
+	fix_close(&f);
+	return err;
+}
+
+static int test_strict_burst(void)
+{
+	return strict_burst_case();
+}
+
+static int test_strict_burst_thread(void)
+{
+	int err;
+
+	fix_thread = true;
+	err = strict_burst_case();
+	fix_thread = false;
+	return err;
+}
+
+/* A re-INVITE: the same address again keeps the learned source; a new
+ * address starts learning again (and sending goes there at once). */
+static int test_strict_relearn(void)
+{
+	struct media_bridge *br = NULL;
+	struct media_leg_stats st;
+	struct peer *pn = NULL;
+	struct peer *py = NULL;
+	struct fix f;
+	int err;
+
+	err = fix_open(&f, true, MEDIA_PT_PCMU, MEDIA_PT_PCMU);
+	pn = err ? NULL : strict_peer();
+	py = err ? NULL : strict_peer();
+	if (!err && (!pn || !py))
+		err = ENOMEM;
+	if (err)
+		goto out;
+	media_leg_set_latch(f.a, true);
+	err = media_bridge(&br, f.a, f.b);
+	err = err ? err : strict_send(pn, f.a, 1000, 1, MEDIA_PROBATION);
+	if (err)
+		goto out;
+	strict_wait(f.a, MEDIA_PROBATION);
+	STRICT_EQ(f.pb->n, 1);
+
+	/* same address, another codec: no probation again */
+	err = media_leg_set_remote(f.a, &f.pa->addr, MEDIA_PT_PCMA, 101);
+	err = err ? err : strict_send(pn, f.a, 1000 + MEDIA_PROBATION, 1, 1);
+	if (err)
+		goto out;
+	strict_wait(f.a, MEDIA_PROBATION + 1);
+	STRICT_EQ(f.pb->n, 2);
+
+	/* a new address: the old source (even in sequence) must pass
+	 * probation again, the new SDP address is taken at once */
+	err = media_leg_set_remote(f.a, &py->addr, MEDIA_PT_PCMU, 101);
+	err = err ? err : strict_send(pn, f.a, 1001 + MEDIA_PROBATION, 1, 1);
+	if (err)
+		goto out;
+	strict_wait(f.a, MEDIA_PROBATION + 2);
+	media_leg_stats_get(f.a, &st);
+	STRICT_EQ(st.rx_probation, MEDIA_PROBATION);
+	STRICT_EQ(f.pb->n, 2);
+	err = strict_send(py, f.a, 1, 1, 1);
+	err = err ? err : strict_send(pn, f.a, 1002 + MEDIA_PROBATION, 1, 5);
+	if (err)
+		goto out;
+	strict_wait(f.a, MEDIA_PROBATION + 8);
+	media_leg_stats_get(f.a, &st);
+	STRICT_EQ(st.rx_stray, 5);
+	STRICT_EQ(f.pb->n, 3);
+
+	err = strict_send(f.pb, f.b, 1, 1, 2);
+	if (err)
+		goto out;
+	strict_wait(f.b, 2);
+	STRICT_EQ(py->n, 2);
+	STRICT_EQ(pn->n, 0);
+ out:
+	mem_deref(br);
+	strict_peer_free(pn);
+	strict_peer_free(py);
+	fix_close(&f);
+	return err;
+}
+
+/* An unbridged leg (the IVR, the queue) is read by libre: a stranger's
+ * key presses are not digits there, and probation works the same. */
+static int test_strict_unbridged(void)
+{
+	struct media_leg_stats st;
+	struct peer *px = NULL;
+	struct peer *py = NULL;
+	struct fix f;
+	uint8_t ev[4] = {7, 0x8a, 0, 160};
+	struct sa dst;
+	int err;
+
+	err = fix_open(&f, true, MEDIA_PT_PCMU, MEDIA_PT_PCMU);
+	px = err ? NULL : strict_peer();
+	py = err ? NULL : strict_peer();
+	if (!err && (!px || !py))
+		err = ENOMEM;
+	if (err)
+		goto out;
+	memset(digits, 0, sizeof(digits));
+	media_leg_dtmf_handler(f.a, on_digit, NULL);
+	dst = leg_addr(f.a);
+	for (int i = 0; i < 3 && !err; i++)
+		err = peer_send(px, &dst, 101, (uint16_t)(10 + i), 8000, 9,
+				i == 0, ev, 4);
+	strict_wait(f.a, 3);
+	ev[0] = 5;
+	for (int i = 0; i < 3 && !err; i++)
+		err = peer_send(f.pa, &dst, 101, (uint16_t)(10 + i), 8000, 9,
+				i == 0, ev, 4);
+	if (err)
+		goto out;
+	strict_wait(f.a, 6);
+	STRICT_EQ(strcmp(digits, "5"), 0);
+	media_leg_stats_get(f.a, &st);
+	STRICT_EQ(st.rx_stray, 3);
+	STRICT_EQ(st.rx_dtmf, 1);
+
+	/* re-INVITE from elsewhere, latch: probation on libre's path */
+	media_leg_set_latch(f.a, true);
+	err = media_leg_set_remote(f.a, &py->addr, MEDIA_PT_PCMU, 101);
+	err = err ? err : strict_send(px, f.a, 40, 1, MEDIA_PROBATION + 1);
+	if (err)
+		goto out;
+	strict_wait(f.a, 6 + MEDIA_PROBATION + 1);
+	media_leg_stats_get(f.a, &st);
+	STRICT_EQ(st.rx_probation, MEDIA_PROBATION - 1);
+	STRICT_EQ(st.rx_packets, 3 + 2);
+ out:
+	strict_peer_free(px);
+	strict_peer_free(py);
+	fix_close(&f);
+	return err;
+}
+
 /* Every prompt an announcement can name, the exit prompts, in every
  * language, and the default and demo hold music, were built
  * (build/prompts, `make all`) and load. */
@@ -1394,5 +1869,13 @@ const struct test tests_media[] = {
 	{"leg_dtmf", test_leg_dtmf},
 	{"leg_dtmf_thread", test_leg_dtmf_thread},
 	{"leg_args", test_leg_args},
+	{"strict_source", test_strict_source},
+	{"strict_source_thread", test_strict_source_thread},
+	{"strict_nat", test_strict_nat},
+	{"strict_nat_thread", test_strict_nat_thread},
+	{"strict_burst", test_strict_burst},
+	{"strict_burst_thread", test_strict_burst_thread},
+	{"strict_relearn", test_strict_relearn},
+	{"strict_unbridged", test_strict_unbridged},
 	{NULL, NULL}
 };
