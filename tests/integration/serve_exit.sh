@@ -1,8 +1,10 @@
 #!/bin/sh
 # serve_exit.sh — when a queue lets a caller go (no agent: "closed";
 # waited too long: "timeout"; full), the caller hears why in the call's
-# language (the DID's `language`), then the server hangs up. Callers are
-# real baresip softphones recording what they decoded; prompt_check.py
+# language (the DID's `language`, or the one a key chose in the DID's IVR
+# menu), then the server hangs up. Callers are real baresip softphones
+# recording what they decoded (sipp callers pressing a key by RFC 4733
+# for the IVR cases, checked by the log); prompt_check.py
 # finds the right prompt's loudness envelope in it (and not the same
 # prompt in another language). Checks the log and the CDRs (outcome
 # exited, the exit reason, ended by the system). And hold music: a
@@ -35,6 +37,21 @@ for num, q, lang in (("+212500000020", "qc", "ar"),
                      ("+212500000022", "qt", "fr"),
                      ("+212500000024", "qf", "de")):
     c["dids"].append(dict(number=num, tenant="t1", queue=q, language=lang))
+# demo-style menus on French DIDs where 2 picks another language: Arabic
+# into the closed queue, English into the 1 s queue
+for menu, num, q, lang, text in (
+        ("mx-ar", "+212500000025", "qc", "ar",
+         "Pour le francais, tapez 1. Pour l'arabe, tapez 2."),
+        ("mx-en", "+212500000026", "qt", "en",
+         "Pour le francais, tapez 1. For English, press 2.")):
+    c["ivr_menus"].append(dict(
+        id=menu, tenant="t1", prompt=dict(fr=text), timeout_s=5, retries=0,
+        options=[dict(key="1", queue=q, language="fr"),
+                 dict(key="2", queue=q, language=lang,
+                      skills="lang:%s>=3" % lang)],
+        default=None))
+    c["dids"].append(dict(number=num, tenant="t1", menu=menu,
+                          language="fr"))
 json.dump(c, open(sys.argv[2], "w"), indent=1)
 PY
 
@@ -99,6 +116,36 @@ check "store: exited (full), ended by the system" \
 	[ "$(last_cdr +212500000024)" = "exited,full,system" ]
 check "the first caller waited its 10 s and hung up (sipp)" wait "$BGPID"
 BGPIDS=""
+
+# --- the language chosen in the IVR, not the DID's ----------------------
+# ivr_exit NAME DID: a sipp caller on a French DID's menu presses 2 (RFC
+# 4733), is routed in the menu's other language, and waits for the
+# server's BYE after the exit prompt; sets id (the call's id in the log).
+ivr_exit() {
+	sipp_run "$1" caller_dtmf_exit.xml -s "$2" -m 1
+	_rc=$?
+	id=$(grep -o "event=invite call=[^ ]* to=$2 " "$SLOG" | tail -1 |
+		sed 's/event=invite call=\([^ ]*\) .*/\1/')
+	return $_rc
+}
+check "IVR, 2 for Arabic, queue closed: the caller got the server's BYE (sipp)" \
+	ivr_exit ivrar +212500000025
+check "the menu spoke French (the DID's), the key routed to qc in Arabic" \
+	sh -c "grep -q 'event=ivr-menu call=$id menu=mx-ar lang=fr' '$SLOG' &&
+	 grep -q 'event=dtmf call=$id digit=2 via=rtp' '$SLOG' &&
+	 grep -q 'event=ivr-route call=$id queue=qc lang=ar' '$SLOG'"
+check "closed after the IVR: exit-prompt in Arabic (ar/exit_closed), not French" \
+	grep -q "event=exit-prompt call=$id queue=qc lang=ar prompt=exit_closed" "$SLOG"
+check "store: exited (empty), ended by the system" \
+	[ "$(last_cdr +212500000025)" = "exited,empty,system" ]
+check "IVR, 2 for English, 1 s queue: the caller got the server's BYE (sipp)" \
+	ivr_exit ivren +212500000026
+check "the key routed to qt in English" \
+	grep -q "event=ivr-route call=$id queue=qt lang=en" "$SLOG"
+check "timeout after the IVR: exit-prompt in English (en/exit_timeout), not French" \
+	grep -q "event=exit-prompt call=$id queue=qt lang=en prompt=exit_timeout" "$SLOG"
+check "store: exited (timeout), ended by the system" \
+	[ "$(last_cdr +212500000026)" = "exited,timeout,system" ]
 check "no media error" sh -c "! grep -q 'event=media-error' '$SLOG'"
 check "server stops cleanly" stop_serve
 
