@@ -6,9 +6,11 @@
 #   setup   : caller -> queue (answered, hold music) -> BYE after 100 ms;
 #             steps the rate up; the highest rate with < 0.1% failed calls
 #   full    : caller -> queue -> agent phone answers -> 5 s of PCMA both
-#             ways (caller rtp_stream, agent echoes) -> BYE; steps the rate
+#             ways (the callers' audio from build/bin/rtp_talk, echoed
+#             by build/bin/rtp_echo for the agents) -> BYE; steps the rate
 #   bridged : N calls held at once, bridged to agents, 20 ms PCMA relayed
-#             both ways for 20 s; packet loss counted by plateau's legs
+#             both ways for 20 s; packet loss and round-trip time, and
+#             the same calls sipp to sipp without plateau (the ceiling)
 #   memory  : RSS deltas of plateau (VmRSS, /proc) per registered agent,
 #             per waiting caller and per bridged call, at N and 2N
 #   quick   : one fixed rate, no media: caller -> queue -> BYE after
@@ -26,9 +28,12 @@
 #   BRIDGED     concurrent bridged calls  [100 250 500 1000 2000]
 #   MEM_N       N of the memory deltas                          [200]
 #   QUICK_RATE QUICK_CALLS QUICK_AGENTS  the quick run    [200 2000 50]
-#   NOSTOP      set: the setup ladder runs every rate (before/after runs)
+#   NOSTOP      set: a ladder runs every step, even after a failed one
 #   PLATEAU     the server binary                  [build/plateau]
 #   SERVE_OPTS  extra options for plateau serve (e.g. --no-relay-thread)
+#   MEDIA       lean: build/bin/rtp_talk + rtp_echo carry the audio
+#               (batched, tagged: round-trip loss and time measured end
+#               to end); sipp: sipp's rtp_stream and -rtp_echo
 # A step that fails (>= 0.1% failed calls or lost packets) ends its
 # ladder. Every sipp run is bounded (-m calls, timeout); every process
 # started here is stopped on exit. Loopback only.
@@ -238,41 +243,125 @@ setup() {
 }
 
 # ---------------------------------------------------------------------
-# b. full path, c. bridged calls: one run of RATE x CALLS, PAUSE_MS talk
-# through plateau with AGENTS agents; prints one line.
+# b. full path, c. bridged calls: the callers talk 20 ms PCMA, the
+# agents' phones echo it back. MEDIA=lean (default): build/bin/rtp_talk
+# talks for every caller from one socket and times what comes back
+# (tagged packets), build/bin/rtp_echo echoes for every agent; both batch
+# their system calls, so the load tools leave the CPU to what is
+# measured. MEDIA=sipp: sipp's rtp_stream plays a WAV per call and sipp
+# -rtp_echo echoes (a system call pair per packet each).
 # ---------------------------------------------------------------------
-audio() { # SECONDS: a 20 ms-packet PCMA WAV, sine, for rtp_stream
-	f="$W/pcma$1.wav"
-	[ -f "$f" ] || sox -n -r 8000 -c 1 -e a-law "$f" synth "$1" \
-		sine 440 vol 0.3
-	sed "s#@AUDIO@#$f#" "$ROOT/bench/sipp/caller_rtp.xml" \
-		>"$W/caller_rtp$1.xml"
+# media_start NAME TALK_S: the agents' phone (UP, UPID), its echo, and
+# for the callers CALLER_SF + CALLER_OPTS (and the talker when lean)
+media_start() {
+	mnm=$1 mtalk=$2
+	if [ "${MEDIA:-lean}" = sipp ]; then
+		f="$W/pcma$mtalk.wav"
+		[ -f "$f" ] || sox -n -r 8000 -c 1 -e a-law "$f" \
+			synth "$mtalk" sine 440 vol 0.3
+		sed "s#@AUDIO@#$f#" "$ROOT/bench/sipp/caller_rtp.xml" \
+			>"$W/caller_rtp.xml"
+		CALLER_SF=$W/caller_rtp.xml
+		CALLER_OPTS="-mp $(port)"
+		uas "$mnm" -rtp_echo -mp "$(port)"
+		return
+	fi
+	bg_port "$mnm.echo" "$ROOT/build/bin/rtp_echo" 0 900
+	EPID=$BGPID
+	# the phone answers PCMA, the callers' codec: relayed unchanged, so
+	# the talker's tags come back intact (no transcoding)
+	sed -e "s/m=audio \[media_port\] RTP\/AVP 0 8/m=audio $BGPORT RTP\/AVP 8/" \
+	    "$ROOT/tests/sipp/agent_answer.xml" >"$W/agent_echo.xml"
+	: >"$W/$mnm.ports"
+	bg_port "$mnm.talk" "$ROOT/build/bin/rtp_talk" "$W/$mnm.ports" \
+		"$mtalk" 100 900
+	TPID=$BGPID
+	sed "s/@TALK_PORT@/$BGPORT/" "$ROOT/bench/sipp/caller_talk.xml" \
+		>"$W/caller_talk.xml"
+	CALLER_SF=$W/caller_talk.xml
+	CALLER_OPTS="-trace_logs -log_file $W/$mnm.ports"
+	UP=$(port)
+	timeout 900 sipp -sf "$W/agent_echo.xml" -s agent -i 127.0.0.1 \
+		-p "$UP" -mp "$(port)" -nostdin 127.0.0.1:9 \
+		>"$W/$mnm.out" 2>&1 &
+	UPID=$!
+	PIDS="$PIDS $UPID"
+	sleep 0.3
+}
+# bg_port FILE PROGRAM ARGS...: starts a load tool that prints port=N
+# first; sets BGPID and BGPORT
+bg_port() {
+	out=$W/$1
+	shift
+	"$@" >"$out" 2>&1 &
+	BGPID=$!
+	PIDS="$PIDS $BGPID"
+	BGPORT=""
+	for _ in $(seq 1 50); do
+		BGPORT=$(sed -n 's/^port=//p' "$out")
+		[ -n "$BGPORT" ] && return 0
+		sleep 0.1
+	done
+	echo "sip_load: $1 did not start"
+	exit 1
+}
+# media_stop NAME: stops the phone and the tools; when lean, sets SENT
+# RECEIVED LATE P50 P99 (round trip, µs) from the talker
+media_stop() {
+	uas_stop
+	SENT=- RECEIVED=- LATE=- P50=- P99=-
+	[ "${MEDIA:-lean}" = sipp ] && return
+	kill "$TPID" "$EPID" 2>/dev/null
+	wait "$TPID" "$EPID" 2>/dev/null
+	f="$W/$1.talk"
+	SENT=$(sed -n 's/.* sent=\([0-9]*\).*/\1/p' "$f")
+	RECEIVED=$(sed -n 's/.* received=\([0-9]*\).*/\1/p' "$f")
+	LATE=$(sed -n 's/.* late=\([0-9]*\).*/\1/p' "$f")
+	P50=$(sed -n 's/.* rtt_p50_us=\([0-9]*\).*/\1/p' "$f")
+	P99=$(sed -n 's/.* rtt_p99_us=\([0-9]*\).*/\1/p' "$f")
+	SENT=${SENT:-0} RECEIVED=${RECEIVED:-0} LATE=${LATE:-0}
 }
 
-# bridged_run NAME RATE CALLS TALK_S AGENTS: fills OK KO WALL CONN LOSS
+# ceiling_run NAME RATE CALLS TALK_S: the same calls and audio with sipp
+# callers straight to the sipp phone (no plateau): the load tools'
+# ceiling; fills OK KO WALL and, when lean, C_LOSS (round trip, %)
+ceiling_run() {
+	media_start "$1" "$4"
+	# shellcheck disable=SC2086
+	caller "$1" "$UP" agent "$2" "$3" $(($4 * 1000 + 300)) \
+		"$CALLER_SF" $CALLER_OPTS
+	media_stop "$1"
+	C_LOSS=- C_P99=$P99
+	[ "$SENT" = - ] ||
+		C_LOSS=$(py "round(100.0 * ($SENT - $RECEIVED) / max($SENT, 1), 3)")
+}
+
+# bridged_run NAME RATE CALLS TALK_S AGENTS: the calls through plateau;
+# fills OK KO WALL CONN LOSS_IN LOSS_RT RELAYED (and P50 P99)
 bridged_run() {
 	nm=$1 rate=$2 calls=$3 talk=$4 agents=$5
-	audio "$talk"
 	serve_start "$agents" login
-	uas "agents_$nm" -rtp_echo -mp "$(port)"
+	media_start "$nm" "$talk"
 	python3 "$ROOT/tests/integration/sip_probe.py" "$SP" register-many \
 		bench.plateau "$UP" "$agents" >/dev/null || exit 1
-	# peak of concurrent bridged calls: sampled from the server's log
+	# shellcheck disable=SC2086
 	caller "$nm" "$SP" +212500001000 "$rate" "$calls" \
-		$((talk * 1000 + 300)) "$W/caller_rtp$talk.xml" \
-		-mp "$(port)"
+		$((talk * 1000 + 300)) "$CALLER_SF" $CALLER_OPTS
 	sleep 1
-	uas_stop
+	media_stop "$nm"
 	serve_stop
-	# loss at plateau's receivers: the caller sends the file's packets;
-	# agent_rx is what came back after plateau -> agent (echo) -> plateau
-	# (sipp's rtp_stream sends the whole file, WAV header included, in
-	# 160-byte packets: that many per call)
-	python3 - "$W/serve.log" "$W/pcma$talk.wav" >"$W/$nm.loss" <<'PY'
+	# in-loss: the callers' packets that did not reach plateau's caller
+	# legs. rt-loss: lean, the talker's packets that did not come back
+	# (caller -> plateau -> echo -> plateau -> caller); sipp, those that
+	# did not come back to plateau's agent legs (sipp's rtp_stream sends
+	# the whole WAV file, header included, in 160-byte packets)
+	python3 - "$W/serve.log" "$W/pcma$talk.wav" "$SENT" "$RECEIVED" \
+		>"$W/$nm.loss" <<'PY'
 import os, sys
-want = (os.path.getsize(sys.argv[2]) + 159) // 160
+sipp = sys.argv[3] == "-"
+sent = 0 if sipp else int(sys.argv[3])
+received = 0 if sipp else int(sys.argv[4])
 conn = n = crx = arx = 0
-ev = []
 for line in open(sys.argv[1]):
     if "event=connect " in line:
         conn += 1
@@ -281,8 +370,12 @@ for line in open(sys.argv[1]):
         n += 1
         crx += int(f["caller_rx"])
         arx += int(f["agent_rx"])
-print(conn, n, round(100.0 * (n * want - crx) / max(n * want, 1), 3),
-      round(100.0 * (n * want - arx) / max(n * want, 1), 3), crx + arx)
+if sipp:
+    sent = n * ((os.path.getsize(sys.argv[2]) + 159) // 160)
+    received = arx
+# no packet sent at all is a failed run, not a clean one
+pct = lambda lost: round(100.0 * lost / sent, 3) if sent else 100.0
+print(conn, n, pct(sent - crx), pct(sent - received), crx + arx)
 PY
 	# RELAYED: packets plateau received on both legs (each relayed once)
 	read -r CONN ENDED LOSS_IN LOSS_RT RELAYED <"$W/$nm.loss"
@@ -291,29 +384,25 @@ PY
 full() {
 	echo
 	echo "== full: caller -> queue -> agent answers -> 5 s PCMA both ways" \
-		"(caller rtp_stream, agent sipp -rtp_echo) -> BYE; $FULL_S s" \
-		"of calls per step"
-	printf '%-8s %6s %6s %6s %6s %8s %8s %9s %8s | %6s %6s %9s %6s  %s\n' \
-		target calls ok failed bridged "in-loss" "rt-loss" achieved \
-		cpu/call ok failed achieved ratio load
+		"(media: ${MEDIA:-lean}) -> BYE; $FULL_S s of calls per step"
+	printf '%-8s %6s %6s %6s %6s %8s %8s %7s %9s %8s | %6s %6s %9s %8s %6s  %s\n' \
+		target calls ok failed bridged "in-loss" "rt-loss" "rtt99" \
+		achieved cpu/call ok failed achieved rt-loss ratio load
 	best=0
 	for r in $FULL_RATES; do
 		n=$((r * FULL_S))
-		agents=$((r * 8 + 20))
-		audio 5
-		uas uas_full -rtp_echo -mp "$(port)"
-		caller c_full "$UP" agent "$r" "$n" 5300 "$W/caller_rtp5.xml" \
-			-mp "$(port)"
-		uas_stop
+		ceiling_run c_full "$r" "$n" 5
 		c_ok=$OK c_ko=$KO c_wall=$WALL
-		bridged_run p_full "$r" "$n" 5 "$agents"
+		bridged_run p_full "$r" "$n" 5 $((r * 8 + 20))
 		c_rate=$(py "round($c_ok / $c_wall)")
 		p_rate=$(py "round($OK / $WALL)")
-		printf '%-8s %6d %6d %6d %6d %7s%% %7s%% %8s %6sms | %6d %6d %8s %5s%%  %s\n' \
+		printf '%-8s %6d %6d %6d %6d %7s%% %7s%% %5sms %8s %6sms | %6d %6d %8s %7s%% %5s%%  %s\n' \
 			"$r/s" "$n" "$OK" "$KO" "$CONN" "$LOSS_IN" "$LOSS_RT" \
-			"$p_rate/s" "$(py "round(1000 * ${SCPU:-0} / $n, 2)")" \
-			"$c_ok" "$c_ko" "$c_rate/s" \
+			"$(ms "$P99")" "$p_rate/s" \
+			"$(py "round(1000 * ${SCPU:-0} / $n, 2)")" \
+			"$c_ok" "$c_ko" "$c_rate/s" "$C_LOSS" \
 			"$(py "round(100.0 * $p_rate / max($c_rate, 1))")" "$(load)"
+		[ -n "${NOSTOP:-}" ] && continue
 		if [ "$KO" -ge $(((n + 999) / 1000)) ] ||
 		   [ "$CONN" -lt "$n" ] ||
 		   [ "$(py "int($LOSS_RT >= 0.1)")" = 1 ]; then
@@ -324,29 +413,37 @@ full() {
 	echo "full: plateau sustained $best calls/s (every call bridged," \
 		"< 0.1% failed calls, < 0.1% packets lost)"
 }
+ms() { [ "$1" = - ] && echo - || py "round($1 / 1000, 1)"; }
 
 bridged() {
 	echo
 	echo "== bridged: N calls ramped over 10 s, each bridged to an agent," \
-		"20 s of 20 ms PCMA both ways (peak N concurrent for ~10 s)"
-	printf '%-6s %6s %6s %7s %8s %8s %9s %8s  %s\n' N ok failed bridged \
-		"in-loss" "rt-loss" relayed "us/pkt" load
+		"20 s of 20 ms PCMA both ways (peak N concurrent for ~10 s);" \
+		"media: ${MEDIA:-lean}"
+	printf '%-6s %6s %6s %7s %8s %8s %7s %9s %8s | %8s %7s  %s\n' N ok \
+		failed bridged "in-loss" "rt-loss" "rtt99" relayed "us/pkt" \
+		"rt-loss" "rtt99" load
 	best=0
 	for n in $BRIDGED; do
 		r=$(((n + 9) / 10))
+		C_LOSS=- C_P99=-
+		[ "${MEDIA:-lean}" = lean ] && ceiling_run c_br "$r" "$n" 20
 		bridged_run p_br "$r" "$n" 20 $((n + 20))
 		# server CPU (all threads, SIP included) per relayed packet
-		printf '%-6d %6d %6d %7d %7s%% %7s%% %9d %8s  %s\n' "$n" "$OK" \
-			"$KO" "$CONN" "$LOSS_IN" "$LOSS_RT" "$RELAYED" \
+		printf '%-6d %6d %6d %7d %7s%% %7s%% %5sms %9d %8s | %7s%% %5sms  %s\n' \
+			"$n" "$OK" "$KO" "$CONN" "$LOSS_IN" "$LOSS_RT" \
+			"$(ms "$P99")" "$RELAYED" \
 			"$(py "round(1e6 * ${SCPU:-0} / max($RELAYED, 1), 2)")" \
-			"$(load)"
+			"$C_LOSS" "$(ms "$C_P99")" "$(load)"
+		[ -n "${NOSTOP:-}" ] && continue
 		if [ "$KO" -gt 0 ] || [ "$CONN" -lt "$n" ] ||
 		   [ "$(py "int($LOSS_RT >= 0.1)")" = 1 ]; then
 			break
 		fi
 		best=$n
 	done
-	echo "bridged: plateau held $best calls with < 0.1% packets lost"
+	echo "bridged: plateau held $best calls with < 0.1% packets lost" \
+		"(right of |: the same calls with no plateau, sipp to sipp)"
 }
 
 # ---------------------------------------------------------------------
