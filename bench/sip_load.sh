@@ -182,6 +182,14 @@ caller() {
 }
 
 load() { uptime | sed 's/.*load average: //'; }
+# busy_mark / busy_cores: CPU cores the whole machine kept busy between
+# the two (from /proc/stat; every process counts, other jobs included)
+busy_now() { awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat; }
+busy_mark() { BUSY0=$(busy_now); }
+busy_cores() {
+	set -- $BUSY0 $(busy_now)
+	py "round($(nproc) * ($3 - $1) / max($4 - $2, 1), 2)"
+}
 
 echo "sip_load: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo |
 	cut -d: -f2 | sed 's/^ //'), $(uname -r), sipp $(sipp -v 2>&1 |
@@ -327,9 +335,11 @@ media_stop() {
 # ceiling; fills OK KO WALL and, when lean, C_LOSS (round trip, %)
 ceiling_run() {
 	media_start "$1" "$4"
+	busy_mark
 	# shellcheck disable=SC2086
 	caller "$1" "$UP" agent "$2" "$3" $(($4 * 1000 + 300)) \
 		"$CALLER_SF" $CALLER_OPTS
+	C_BUSY=$(busy_cores)
 	media_stop "$1"
 	C_LOSS=- C_P99=$P99
 	[ "$SENT" = - ] ||
@@ -344,9 +354,15 @@ bridged_run() {
 	media_start "$nm" "$talk"
 	python3 "$ROOT/tests/integration/sip_probe.py" "$SP" register-many \
 		bench.plateau "$UP" "$agents" >/dev/null || exit 1
+	busy_mark
+	cpu0=$(scpu)
+	t0=$(date +%s.%N)
 	# shellcheck disable=SC2086
 	caller "$nm" "$SP" +212500001000 "$rate" "$calls" \
 		$((talk * 1000 + 300)) "$CALLER_SF" $CALLER_OPTS
+	BUSY=$(busy_cores)
+	# plateau's share of that: its CPU over the same time, in cores
+	PCORES=$(py "round(($(scpu) - $cpu0) / ($(date +%s.%N) - $t0), 2)")
 	sleep 1
 	media_stop "$nm"
 	serve_stop
@@ -385,10 +401,11 @@ full() {
 	echo
 	echo "== full: caller -> queue -> agent answers -> 5 s PCMA both ways" \
 		"(media: ${MEDIA:-lean}) -> BYE; $FULL_S s of calls per step"
-	printf '%-8s %6s %6s %6s %6s %8s %8s %7s %9s %8s | %6s %6s %9s %8s %6s  %s\n' \
+	printf '%-8s %6s %6s %6s %6s %8s %8s %7s %9s %8s %5s | %6s %6s %9s %8s %5s %6s  %s\n' \
 		target calls ok failed bridged "in-loss" "rt-loss" "rtt99" \
-		achieved cpu/call ok failed achieved rt-loss ratio load
-	best=0
+		achieved cpu/call busy ok failed achieved rt-loss busy ratio \
+		load
+	best=0 failed=""
 	for r in $FULL_RATES; do
 		n=$((r * FULL_S))
 		ceiling_run c_full "$r" "$n" 5
@@ -396,19 +413,19 @@ full() {
 		bridged_run p_full "$r" "$n" 5 $((r * 8 + 20))
 		c_rate=$(py "round($c_ok / $c_wall)")
 		p_rate=$(py "round($OK / $WALL)")
-		printf '%-8s %6d %6d %6d %6d %7s%% %7s%% %5sms %8s %6sms | %6d %6d %8s %7s%% %5s%%  %s\n' \
+		printf '%-8s %6d %6d %6d %6d %7s%% %7s%% %5sms %8s %6sms %5s | %6d %6d %8s %7s%% %5s %5s%%  %s\n' \
 			"$r/s" "$n" "$OK" "$KO" "$CONN" "$LOSS_IN" "$LOSS_RT" \
 			"$(ms "$P99")" "$p_rate/s" \
-			"$(py "round(1000 * ${SCPU:-0} / $n, 2)")" \
-			"$c_ok" "$c_ko" "$c_rate/s" "$C_LOSS" \
+			"$(py "round(1000 * ${SCPU:-0} / $n, 2)")" "$BUSY" \
+			"$c_ok" "$c_ko" "$c_rate/s" "$C_LOSS" "$C_BUSY" \
 			"$(py "round(100.0 * $p_rate / max($c_rate, 1))")" "$(load)"
-		[ -n "${NOSTOP:-}" ] && continue
 		if [ "$KO" -ge $(((n + 999) / 1000)) ] ||
 		   [ "$CONN" -lt "$n" ] ||
 		   [ "$(py "int($LOSS_RT >= 0.1)")" = 1 ]; then
-			break
+			failed=1
+			[ -n "${NOSTOP:-}" ] || break
 		fi
-		best=$r
+		[ -n "${failed:-}" ] || best=$r
 	done
 	echo "full: plateau sustained $best calls/s (every call bridged," \
 		"< 0.1% failed calls, < 0.1% packets lost)"
@@ -420,30 +437,33 @@ bridged() {
 	echo "== bridged: N calls ramped over 10 s, each bridged to an agent," \
 		"20 s of 20 ms PCMA both ways (peak N concurrent for ~10 s);" \
 		"media: ${MEDIA:-lean}"
-	printf '%-6s %6s %6s %7s %8s %8s %7s %9s %8s | %8s %7s  %s\n' N ok \
-		failed bridged "in-loss" "rt-loss" "rtt99" relayed "us/pkt" \
-		"rt-loss" "rtt99" load
-	best=0
+	printf '%-6s %6s %6s %7s %8s %8s %7s %9s %7s %6s %5s | %8s %7s %5s  %s\n' \
+		N ok failed bridged "in-loss" "rt-loss" "rtt99" relayed \
+		"us/pkt" plat. busy "rt-loss" "rtt99" busy load
+	best=0 failed=""
 	for n in $BRIDGED; do
 		r=$(((n + 9) / 10))
-		C_LOSS=- C_P99=-
+		C_LOSS=- C_P99=- C_BUSY=-
 		[ "${MEDIA:-lean}" = lean ] && ceiling_run c_br "$r" "$n" 20
 		bridged_run p_br "$r" "$n" 20 $((n + 20))
 		# server CPU (all threads, SIP included) per relayed packet
-		printf '%-6d %6d %6d %7d %7s%% %7s%% %5sms %9d %8s | %7s%% %5sms  %s\n' \
+		printf '%-6d %6d %6d %7d %7s%% %7s%% %5sms %9d %7s %6s %5s | %7s%% %5sms %5s  %s\n' \
 			"$n" "$OK" "$KO" "$CONN" "$LOSS_IN" "$LOSS_RT" \
 			"$(ms "$P99")" "$RELAYED" \
 			"$(py "round(1e6 * ${SCPU:-0} / max($RELAYED, 1), 2)")" \
-			"$C_LOSS" "$(ms "$C_P99")" "$(load)"
-		[ -n "${NOSTOP:-}" ] && continue
+			"$PCORES" "$BUSY" "$C_LOSS" "$(ms "$C_P99")" \
+			"${C_BUSY:--}" "$(load)"
 		if [ "$KO" -gt 0 ] || [ "$CONN" -lt "$n" ] ||
 		   [ "$(py "int($LOSS_RT >= 0.1)")" = 1 ]; then
-			break
+			failed=1
+			[ -n "${NOSTOP:-}" ] || break
 		fi
-		best=$n
+		[ -n "${failed:-}" ] || best=$n
 	done
 	echo "bridged: plateau held $best calls with < 0.1% packets lost" \
-		"(right of |: the same calls with no plateau, sipp to sipp)"
+		"(plat.: plateau's CPU in cores; busy: the machine's, all" \
+		"processes; right of |: the same calls with no plateau, sipp" \
+		"to sipp)"
 }
 
 # ---------------------------------------------------------------------
