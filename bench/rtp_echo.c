@@ -8,7 +8,7 @@
  *
  * Binds 127.0.0.1:PORT (0: any free port), prints "port=N" on stdout,
  * echoes until SIGTERM/SIGINT or SECONDS (default 900) have passed, then
- * prints "received=N echoed=N send_errors=N" and exits. */
+ * prints "received=N echoed=N send_errors=N cpu_s=S" and exits. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,6 +24,16 @@
 #define BATCH     64       /* datagrams per recvmmsg/sendmmsg          */
 #define DGRAM_MAX 1500     /* larger datagrams are truncated           */
 #define RCVBUF    (8 << 20) /* socket buffers: bursts of many calls    */
+
+/* This process's CPU time (user + system), seconds. */
+static double cpu_seconds(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
 
 static volatile sig_atomic_t stop;
 
@@ -133,8 +144,8 @@ int main(int argc, char **argv)
 		echoed += echo_batch(fd, msgs, (unsigned)n, &errors);
 	}
 	echoed -= errors;
-	printf("received=%llu echoed=%llu send_errors=%llu\n", received,
-	       echoed, errors);
+	printf("received=%llu echoed=%llu send_errors=%llu cpu_s=%.3f\n",
+	       received, echoed, errors, cpu_seconds());
 	close(fd);
 	return 0;
 }

@@ -15,7 +15,7 @@
  * relayed or echoed audio is told apart from hold music. On SIGTERM or
  * after LIFETIME_S (default 900) it prints
  *   streams=N sent=N send_errors=N received=N late=N bad=N
- *   rtt_p50_us=N rtt_p99_us=N rtt_max_us=N
+ *   rtt_p50_us=N rtt_p99_us=N rtt_max_us=N cpu_s=S (its own CPU time)
  * where late counts tagged packets that came back more than 1 s after
  * their stream's last packet (they count as received too), bad the
  * datagrams without a tag (hold music, prompts), and the round-trip
@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -64,6 +65,16 @@ static struct {
 	uint64_t rtt[RTT_BUCKETS];
 	uint64_t rtt_max_us;
 } talk;
+
+/* This process's CPU time (user + system), seconds. */
+static double cpu_seconds(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
 
 static volatile sig_atomic_t stop;
 
@@ -373,13 +384,14 @@ int main(int argc, char **argv)
 	}
 	printf("streams=%zu sent=%llu send_errors=%llu received=%llu "
 	       "late=%llu bad=%llu rtt_p50_us=%llu rtt_p99_us=%llu "
-	       "rtt_max_us=%llu\n", talk.n, (unsigned long long)talk.sent,
+	       "rtt_max_us=%llu cpu_s=%.3f\n", talk.n,
+	       (unsigned long long)talk.sent,
 	       (unsigned long long)talk.send_errors,
 	       (unsigned long long)talk.received,
 	       (unsigned long long)talk.late, (unsigned long long)talk.bad,
 	       (unsigned long long)rtt_quantile(0.5),
 	       (unsigned long long)rtt_quantile(0.99),
-	       (unsigned long long)talk.rtt_max_us);
+	       (unsigned long long)talk.rtt_max_us, cpu_seconds());
 	free(talk.v);
 	free(talk.active);
 	close(fd);

@@ -317,7 +317,7 @@ bg_port() {
 # RECEIVED LATE P50 P99 (round trip, µs) from the talker
 media_stop() {
 	uas_stop
-	SENT=- RECEIVED=- LATE=- P50=- P99=-
+	SENT=- RECEIVED=- LATE=- P50=- P99=- TOOL_US=-
 	[ "${MEDIA:-lean}" = sipp ] && return
 	kill "$TPID" "$EPID" 2>/dev/null
 	wait "$TPID" "$EPID" 2>/dev/null
@@ -328,6 +328,22 @@ media_stop() {
 	P50=$(sed -n 's/.* rtt_p50_us=\([0-9]*\).*/\1/p' "$f")
 	P99=$(sed -n 's/.* rtt_p99_us=\([0-9]*\).*/\1/p' "$f")
 	SENT=${SENT:-0} RECEIVED=${RECEIVED:-0} LATE=${LATE:-0}
+	# the load tools' CPU per packet they sent or received: what a
+	# datagram costs on this machine with batched system calls
+	TOOL_US=$(python3 - "$f" "$W/$1.echo" <<'PY'
+import sys
+kv = {}
+for path, tool in zip(sys.argv[1:], ("talk", "echo")):
+    for w in open(path).read().split():
+        if "=" in w:
+            k, v = w.split("=", 1)
+            kv[tool + "." + k] = float(v)
+pk = (kv.get("talk.sent", 0) + kv.get("talk.received", 0) +
+      kv.get("echo.received", 0) + kv.get("echo.echoed", 0))
+cpu = kv.get("talk.cpu_s", 0) + kv.get("echo.cpu_s", 0)
+print(round(1e6 * cpu / pk, 2) if pk else "-")
+PY
+)
 }
 
 # ceiling_run NAME RATE CALLS TALK_S: the same calls and audio with sipp
@@ -341,7 +357,7 @@ ceiling_run() {
 		"$CALLER_SF" $CALLER_OPTS
 	C_BUSY=$(busy_cores)
 	media_stop "$1"
-	C_LOSS=- C_P99=$P99
+	C_LOSS=- C_P99=$P99 C_TOOL_US=$TOOL_US
 	[ "$SENT" = - ] ||
 		C_LOSS=$(py "round(100.0 * ($SENT - $RECEIVED) / max($SENT, 1), 3)")
 }
@@ -437,22 +453,22 @@ bridged() {
 	echo "== bridged: N calls ramped over 10 s, each bridged to an agent," \
 		"20 s of 20 ms PCMA both ways (peak N concurrent for ~10 s);" \
 		"media: ${MEDIA:-lean}"
-	printf '%-6s %6s %6s %7s %8s %8s %7s %9s %7s %6s %5s | %8s %7s %5s  %s\n' \
+	printf '%-6s %6s %6s %7s %8s %8s %7s %9s %7s %6s %5s | %8s %7s %5s %7s  %s\n' \
 		N ok failed bridged "in-loss" "rt-loss" "rtt99" relayed \
-		"us/pkt" plat. busy "rt-loss" "rtt99" busy load
+		"us/pkt" plat. busy "rt-loss" "rtt99" busy "us/pkt" load
 	best=0 failed=""
 	for n in $BRIDGED; do
 		r=$(((n + 9) / 10))
-		C_LOSS=- C_P99=- C_BUSY=-
+		C_LOSS=- C_P99=- C_BUSY=- C_TOOL_US=-
 		[ "${MEDIA:-lean}" = lean ] && ceiling_run c_br "$r" "$n" 20
 		bridged_run p_br "$r" "$n" 20 $((n + 20))
 		# server CPU (all threads, SIP included) per relayed packet
-		printf '%-6d %6d %6d %7d %7s%% %7s%% %5sms %9d %7s %6s %5s | %7s%% %5sms %5s  %s\n' \
+		printf '%-6d %6d %6d %7d %7s%% %7s%% %5sms %9d %7s %6s %5s | %7s%% %5sms %5s %7s  %s\n' \
 			"$n" "$OK" "$KO" "$CONN" "$LOSS_IN" "$LOSS_RT" \
 			"$(ms "$P99")" "$RELAYED" \
 			"$(py "round(1e6 * ${SCPU:-0} / max($RELAYED, 1), 2)")" \
 			"$PCORES" "$BUSY" "$C_LOSS" "$(ms "$C_P99")" \
-			"${C_BUSY:--}" "$(load)"
+			"$C_BUSY" "$C_TOOL_US" "$(load)"
 		if [ "$KO" -gt 0 ] || [ "$CONN" -lt "$n" ] ||
 		   [ "$(py "int($LOSS_RT >= 0.1)")" = 1 ]; then
 			failed=1
@@ -463,7 +479,7 @@ bridged() {
 	echo "bridged: plateau held $best calls with < 0.1% packets lost" \
 		"(plat.: plateau's CPU in cores; busy: the machine's, all" \
 		"processes; right of |: the same calls with no plateau, sipp" \
-		"to sipp)"
+		"to sipp, and the media tools' CPU per datagram in or out)"
 }
 
 # ---------------------------------------------------------------------
