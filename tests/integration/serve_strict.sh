@@ -51,7 +51,8 @@ check_sh "caller's packets accepted but for probation (3)" \
 	'[ "${caller_rx:-0}" -ge $((sent - 3 - 10)) ] &&
 	 [ "${caller_rx:-0}" -le $((sent - 3)) ]'
 check_sh "nothing of the stranger relayed to the agent" \
-	'[ "${agent_tx:-1}" -le "${caller_rx:-0}" ]'
+	'[ "${agent_tx:-1}" -le "${caller_rx:-0}" ] &&
+	 [ "${agent_tx:-1}" -le "${sent:-0}" ]'
 check_sh "the stranger got no audio (no hijack)" '[ "${stray_rx:-1}" -eq 0 ]'
 check_sh "call-end: caller_stray=$STRAYS agent_stray=$STRAYS" \
 	'[ "$(v "$line" caller_stray)" = $STRAYS ] &&
