@@ -412,10 +412,11 @@ enum sipguard_verdict sipguard_stream_feed(struct sipguard_stream *st,
 				st->in_name = true;
 				continue;
 			}
-			if (c == '\r')
-				continue;
-			if (c < 0x20 && c != '\t')
+			if (c < 0x20 && c != '\t' && c != '\r')
 				return SIPGUARD_BAD_START;
+			/* every byte counts, CRs too (as in
+			 * sipguard_check_bytes): else a line of CRs runs
+			 * on unbounded */
 			if (++st->line_bytes >= SIPGUARD_MAX_LINE1)
 				return SIPGUARD_NO_LINE_END;
 			continue;
