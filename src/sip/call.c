@@ -33,7 +33,9 @@ struct agent_leg {
 	struct media_leg *leg;     /* our RTP endpoint towards the phone    */
 	char agent[CENTER_ID_MAX + 1]; /* agent id                          */
 	bool answered;             /* the phone answered (200, ACK sent)    */
+	bool held;                 /* the phone put the call on hold        */
 	uint8_t pt;                /* codec the phone answered with         */
+	uint8_t te_pt;             /* its telephone-event pt, or 0          */
 };
 
 struct call {
@@ -53,6 +55,7 @@ struct call {
 	bool caller_answered;      /* 200 sent to the caller                */
 	bool early;                /* 183 early media until connect         */
 	bool cut;                  /* ended by the server (drain, shutdown) */
+	bool caller_held;          /* the caller's phone holds the call     */
 	uint8_t pt;                /* caller's codec                        */
 	uint8_t te_pt;             /* caller's telephone-event pt, or 0     */
 	const struct center_did *did;     /* number called                  */
@@ -301,7 +304,168 @@ static int agent_answer_h(const struct sip_msg *msg, void *arg)
 		return err;
 	}
 	al->pt = pt;
+	al->te_pt = te;
 	return media_leg_set_remote(al->leg, &raddr, pt, te);
+}
+
+/* ---------------------------------------------------------------------
+ * Re-INVITEs (hold, resume, refresh, address or codec change)
+ * ------------------------------------------------------------------- */
+
+/* Reads a re-offer for a leg and applies it: the leg's remote address
+ * and codec, then our answer (same port, the peer's direction mirrored).
+ * An offer without SDP (a late-offer re-INVITE, e.g. a session refresh)
+ * is answered with our current SDP as an offer; its answer comes in the
+ * ACK (the leg's answer handler). No common codec or bad SDP: an error,
+ * so libre replies 488 and nothing changes. *pt / *te_pt are the leg's
+ * codec, updated on success. */
+static int leg_reoffer(struct mbuf **descp, const struct sip_msg *msg,
+		       struct media_leg *leg, uint8_t *pt, uint8_t *te_pt,
+		       const char *call_id, const char *who,
+		       struct sdp_reoffer *ro)
+{
+	int err;
+
+	if (!mbuf_get_left(msg->mb)) {
+		/* ours again, both G.711 codecs, current one first */
+		memset(ro, 0, sizeof(*ro));
+		ro->answer_dir = SDP_SENDRECV;
+		sipd_log("event=reinvite call=%s by=%s sdp=none", call_id,
+			 who);
+		return sdp_build(descp, media_leg_laddr(leg),
+				 media_leg_port(leg), *pt,
+				 *te_pt, true);
+	}
+	if (msg->ctyp.type.l &&
+	    (pl_strcasecmp(&msg->ctyp.type, "application") ||
+	     pl_strcasecmp(&msg->ctyp.subtype, "sdp"))) {
+		sipd_log("event=reinvite-refused call=%s by=%s why=not-sdp",
+			 call_id, who);
+		return EPROTO;
+	}
+	err = sdp_reoffer_read(msg->mb, ro);
+	if (err) {
+		sipd_log("event=reinvite-refused call=%s by=%s why=%s",
+			 call_id, who,
+			 err == ENOENT ? "no-common-codec" : "bad-sdp");
+		/* libre answers 488 with the error's text as the reason:
+		 * "Operation not supported" reads better than ENOENT's */
+		return err == ENOENT ? ENOTSUP : err;
+	}
+	/* the answer first: if it cannot be written nothing has changed */
+	err = sdp_build_dir(descp, media_leg_laddr(leg), media_leg_port(leg),
+			    ro->pt, ro->te_pt, false,
+			    ro->answer_dir);
+	if (err)
+		return err;
+	/* c=0.0.0.0 keeps the address we had (and the codec with it) */
+	if (!ro->zero_addr) {
+		err = media_leg_set_remote(leg, &ro->raddr, ro->pt, ro->te_pt);
+		if (err) {
+			*descp = mem_deref(*descp);
+			return err;
+		}
+		*pt = ro->pt;
+		*te_pt = ro->te_pt;
+	}
+	sipd_log("event=reinvite call=%s by=%s codec=%s dir=%s addr=%J",
+		 call_id, who, ro->pt == MEDIA_PT_PCMA ? "PCMA" : "PCMU",
+		 sdp_dir_name(ro->answer_dir), &ro->raddr);
+	return 0;
+}
+
+/* The agent's phone holds: the caller hears the queue's hold music
+ * instead of the agent; on resume the bridge is made again. */
+static void agent_hold(struct call *c, struct agent_leg *al, bool hold)
+{
+	int err;
+
+	if (al->held == hold || c->state != CALL_CONNECTED || c->al != al)
+		return;
+	al->held = hold;
+	if (hold) {
+		c->bridge = mem_deref(c->bridge);
+		hold_start(c);
+		sipd_log("event=hold call=%s by=agent agent=%s", c->id,
+			 al->agent);
+		return;
+	}
+	media_play_stop(c->leg);
+	err = media_bridge(&c->bridge, c->leg, al->leg);
+	if (err)
+		sipd_log("event=media-error call=%s what=bridge err=%m",
+			 c->id, err);
+	sipd_log("event=resume call=%s by=agent agent=%s", c->id, al->agent);
+}
+
+static int agent_offer_h(struct mbuf **descp, const struct sip_msg *msg,
+			 void *arg)
+{
+	struct agent_leg *al = arg;
+	struct sdp_reoffer ro;
+	int err;
+
+	if (!al->c)
+		return ENOENT;
+	err = leg_reoffer(descp, msg, al->leg, &al->pt, &al->te_pt,
+			  al->c->id, "agent", &ro);
+	if (err)
+		return err;
+	if (al->answered)
+		agent_hold(al->c, al, ro.hold);
+	return 0;
+}
+
+/* The caller's answer to the offer we put in a 200 to a late-offer
+ * re-INVITE (it comes in the ACK). */
+static int caller_answer_h(const struct sip_msg *msg, void *arg)
+{
+	struct call *c = arg;
+	uint8_t pt, te;
+	struct sa raddr;
+	int err;
+
+	if (c->state == CALL_ENDED || !mbuf_get_left(msg->mb))
+		return 0;
+	err = sdp_pick(msg->mb, &pt, &te, &raddr);
+	if (err) {
+		sipd_log("event=caller-bad-sdp call=%s err=%m", c->id, err);
+		return 0;   /* keep the call on what it had */
+	}
+	if (media_leg_set_remote(c->leg, &raddr, pt, te))
+		return 0;
+	c->pt = pt;
+	c->te_pt = te;
+	return 0;
+}
+
+/* The caller's phone re-offers. On hold we keep relaying rather than
+ * cut the bridge: what we would send is the agent's voice, which the
+ * holding phone discards (and a stream that goes on keeps NATs and SBC
+ * media timers open; many trunks tear a call down after 30-60 s without
+ * RTP, whatever the direction), while the caller's own hold music, if
+ * its phone plays one, still reaches the agent. That is what a B2BUA
+ * that does not own the hold (Asterisk with moh passthrough, most SBCs)
+ * does; the agent simply hears what the caller's phone sends. */
+static int caller_offer_h(struct mbuf **descp, const struct sip_msg *msg,
+			  void *arg)
+{
+	struct call *c = arg;
+	struct sdp_reoffer ro;
+	int err;
+
+	if (c->state == CALL_ENDED)
+		return ENOENT;
+	err = leg_reoffer(descp, msg, c->leg, &c->pt, &c->te_pt, c->id,
+			  "caller", &ro);
+	if (err)
+		return err;
+	if (mbuf_get_left(msg->mb) && ro.hold != c->caller_held) {
+		c->caller_held = ro.hold;
+		sipd_log("event=%s call=%s by=caller", ro.hold ? "hold"
+			 : "resume", c->id);
+	}
+	return 0;
 }
 
 static void agent_progress_h(const struct sip_msg *msg, void *arg)
@@ -482,7 +646,7 @@ static void offer(struct call *c, const char *agent)
 	err = sipsess_connect(&al->sess, s->ssock, r->contact,
 			      c->caller[0] ? c->caller : NULL, from,
 			      "plateau", NULL, 0, "application/sdp", desc,
-			      NULL, NULL, false, NULL, agent_answer_h,
+			      NULL, NULL, false, agent_offer_h, agent_answer_h,
 			      agent_progress_h, agent_estab_h, NULL, NULL,
 			      agent_close_h, al,
 			      "X-Plateau-Call: %s\r\n"
@@ -1208,8 +1372,8 @@ void call_incoming(const struct sip_msg *msg, void *arg)
 			     early ? 183 : 200,
 			     early ? "Session Progress" : "OK",
 			     "plateau", "application/sdp", desc, NULL, NULL,
-			     false, NULL, NULL, NULL, caller_info_h, NULL,
-			     caller_close_h, c,
+			     false, caller_offer_h, caller_answer_h, NULL,
+			     caller_info_h, NULL, caller_close_h, c,
 			     "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, INFO\r\n");
 	if (err)
 		goto out;

@@ -148,5 +148,22 @@ int sdp_pick(struct mbuf *body, uint8_t *ptp, uint8_t *te_ptp,
 	     struct sa *raddr);
 int sdp_build(struct mbuf **mbp, const struct sa *laddr, uint16_t port,
 	      uint8_t pt, uint8_t te_pt, bool offer_both);
+/* The same with the direction attribute dir (sdp_build: sendrecv). */
+int sdp_build_dir(struct mbuf **mbp, const struct sa *laddr, uint16_t port,
+		  uint8_t pt, uint8_t te_pt, bool offer_both,
+		  enum sdp_dir dir);
+
+/* A re-INVITE's offer in an established dialog, as read. */
+struct sdp_reoffer {
+	uint8_t pt;            /* first common G.711 codec                  */
+	uint8_t te_pt;         /* telephone-event pt, or 0                  */
+	struct sa raddr;       /* audio address (0.0.0.0 when zero_addr)    */
+	bool zero_addr;        /* c=0.0.0.0: keep the old address           */
+	bool hold;             /* sendonly, inactive or zero_addr           */
+	enum sdp_dir answer_dir; /* ours: the peer's direction mirrored     */
+};
+/* Reads a re-offer: ENOENT when it shares no codec with us, EBADMSG when
+ * it is not SDP or has no audio stream; on error *ro is not written. */
+int sdp_reoffer_read(struct mbuf *body, struct sdp_reoffer *ro);
 
 #endif

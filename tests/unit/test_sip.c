@@ -416,6 +416,97 @@ static int test_sdp_pick(void)
 	return 0;
 }
 
+static int reoffer(const char *sdp, struct sdp_reoffer *ro)
+{
+	struct mbuf *mb = mbuf_alloc(512);
+	int err;
+
+	if (!mb)
+		return ENOMEM;
+	(void)mbuf_write_str(mb, sdp);
+	mb->pos = 0;
+	err = sdp_reoffer_read(mb, ro);
+	mem_deref(mb);
+	return err;
+}
+
+#define REOFFER_HEAD "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\n"
+
+static int test_sdp_reoffer(void)
+{
+	struct sdp_reoffer ro;
+	struct mbuf *mb = NULL;
+	struct sa a;
+
+	/* HOLD: sendonly → we answer recvonly */
+	TEST_EQ(reoffer(REOFFER_HEAD "c=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+			"m=audio 7000 RTP/AVP 0 101\r\n"
+			"a=rtpmap:101 telephone-event/8000\r\n"
+			"a=sendonly\r\n", &ro), 0);
+	TEST_EQ(ro.hold, true);
+	TEST_EQ(ro.answer_dir, SDP_RECVONLY);
+	TEST_EQ(ro.pt, 0);
+	TEST_EQ(ro.te_pt, 101);
+	TEST_EQ(ro.zero_addr, false);
+	TEST_EQ(sa_port(&ro.raddr), 7000);
+	/* inactive → inactive, a hold */
+	TEST_EQ(reoffer(REOFFER_HEAD "c=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+			"m=audio 7000 RTP/AVP 8\r\na=inactive\r\n", &ro), 0);
+	TEST_EQ(ro.hold, true);
+	TEST_EQ(ro.answer_dir, SDP_INACTIVE);
+	TEST_EQ(ro.pt, 8);
+	/* session-level sendonly counts too */
+	TEST_EQ(reoffer(REOFFER_HEAD "c=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+			"a=sendonly\r\nm=audio 7000 RTP/AVP 0\r\n", &ro), 0);
+	TEST_EQ(ro.hold, true);
+	TEST_EQ(ro.answer_dir, SDP_RECVONLY);
+	/* RESUME: sendrecv (or nothing said) → sendrecv, not a hold */
+	TEST_EQ(reoffer(REOFFER_HEAD "c=IN IP4 127.0.0.2\r\nt=0 0\r\n"
+			"m=audio 7002 RTP/AVP 0\r\n", &ro), 0);
+	TEST_EQ(ro.hold, false);
+	TEST_EQ(ro.answer_dir, SDP_SENDRECV);
+	TEST_EQ(sa_port(&ro.raddr), 7002);
+	/* recvonly (the peer only listens) → we answer sendonly */
+	TEST_EQ(reoffer(REOFFER_HEAD "c=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+			"m=audio 7000 RTP/AVP 0\r\na=recvonly\r\n", &ro), 0);
+	TEST_EQ(ro.hold, false);
+	TEST_EQ(ro.answer_dir, SDP_SENDONLY);
+	/* an old phone's hold: c=0.0.0.0, the address is kept */
+	TEST_EQ(reoffer(REOFFER_HEAD "c=IN IP4 0.0.0.0\r\nt=0 0\r\n"
+			"m=audio 7000 RTP/AVP 0\r\n", &ro), 0);
+	TEST_EQ(ro.hold, true);
+	TEST_EQ(ro.zero_addr, true);
+	TEST_EQ(ro.answer_dir, SDP_RECVONLY);
+	/* but a first offer with 0.0.0.0 is still refused */
+	{
+		uint8_t pt, te;
+
+		TEST_EQ(pick(REOFFER_HEAD "c=IN IP4 0.0.0.0\r\nt=0 0\r\n"
+			     "m=audio 7000 RTP/AVP 0\r\n", &pt, &te, &a),
+			EBADMSG);
+	}
+	/* nothing in common, not SDP, port 0: errors, ro untouched */
+	memset(&ro, 0x5a, sizeof(ro));
+	TEST_EQ(reoffer(REOFFER_HEAD "c=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+			"m=audio 7000 RTP/AVP 18\r\n"
+			"a=rtpmap:18 G729/8000\r\n", &ro), ENOENT);
+	TEST_EQ(ro.pt, 0x5a);
+	TEST_EQ(reoffer("garbage\r\n", &ro) != 0, 1);
+	TEST_EQ(reoffer("", &ro), EBADMSG);
+	TEST_EQ(reoffer(REOFFER_HEAD "c=IN IP4 0.0.0.0\r\nt=0 0\r\n"
+			"m=audio 0 RTP/AVP 0\r\n", &ro) != 0, 1);
+	TEST_EQ(ro.pt, 0x5a);
+	TEST_EQ(sdp_reoffer_read(NULL, &ro), EINVAL);
+
+	/* our answer carries the direction asked for */
+	sa_set_str(&a, "127.0.0.1", 0);
+	TEST_EQ(sdp_build_dir(&mb, &a, 20002, 0, 101, false, SDP_RECVONLY), 0);
+	TEST_EQ(strstr((char *)mb->buf, "a=recvonly\r\n") != NULL, 1);
+	TEST_EQ(strstr((char *)mb->buf, "a=sendrecv") == NULL, 1);
+	mem_deref(mb);
+	return 0;
+}
+
 static int test_dial_codes(void)
 {
 	static const char *const bad[] = {
@@ -480,5 +571,6 @@ const struct test tests_sip[] = {
 	{"registrar_digest", test_registrar_digest},
 	{"registrar_throttle", test_registrar_throttle},
 	{"sdp_pick", test_sdp_pick},
+	{"sdp_reoffer", test_sdp_reoffer},
 	{NULL, NULL},
 };
