@@ -1,8 +1,8 @@
 /* fuzz_sip_request.c — libFuzzer harness for plateau's own SIP request
  * handling: the pre-parser guard, then libre's decoder, then our checks
- * and handlers (REGISTER digest + location, INVITE number/SDP plan, dial
- * codes, INFO DTMF body), exactly as the server runs them but without
- * sockets. */
+ * and handlers (REGISTER digest + location, INVITE number/SDP plan and
+ * re-INVITE offer, dial codes, INFO DTMF body), exactly as the server
+ * runs them but without sockets. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -110,8 +110,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__builtin_trap();
 	}
 	else if (!pl_strcmp(&msg->met, "INVITE")) {
+		struct sdp_reoffer ro;
+
 		if (call_invite_plan(&fake, msg, &plan, &resp) == 0 &&
 		    plan.pt != MEDIA_PT_PCMU && plan.pt != MEDIA_PT_PCMA)
+			__builtin_trap();
+		/* the same body as a re-INVITE's offer (hold, resume) */
+		if (mbuf_get_left(msg->mb) &&
+		    sdp_reoffer_read(msg->mb, &ro) == 0 &&
+		    ((ro.pt != MEDIA_PT_PCMU && ro.pt != MEDIA_PT_PCMA) ||
+		     ro.answer_dir > SDP_SENDRECV ||
+		     (ro.zero_addr && !ro.hold)))
 			__builtin_trap();
 	}
 	else if (!pl_strcmp(&msg->met, "INFO") && msg->ctyp.type.p &&

@@ -15,9 +15,9 @@ sipp_bg aghold agent_register.xml -s p1 -au p1 -ap pw1 \
 	-oocsf "$SIPP_DIR/agent_hold.xml" -rtp_echo -d 30000 -m 1
 wait_log "event=register user=p1 .*status=200" 300 || ko "agent p1 registered"
 
-check "caller reaches a1, who holds, resumes, re-offers G.729, hangs up (sipp caller)" \
+check "caller reaches a1; the caller's phone holds (200 recvonly), resumes (200 sendrecv), refreshes without SDP (200 with our offer); a1 holds, resumes, re-offers G.729, hangs up (sipp)" \
 	sipp_run c1 caller_until_bye.xml -s "$DID_Q1" -m 1
-check "the agent phone's scenario passed: 200 recvonly to HOLD, 200 sendrecv to RESUME, 488 to G.729 (sipp)" \
+check "the call ended by the agent's BYE" \
 	wait_log "event=call-end .*by=agent" 50
 # the agent sipp (one registration, one out-of-call answer) must have no
 # failed call: its error file holds any ereg check that failed
@@ -29,10 +29,12 @@ check "agent sipp: its phone took the out-of-call INVITE" \
 	grep -q "out-of-call INVITE" "$WORK/aghold.err"
 check "log: hold by agent" wait_log "event=hold call=.* by=agent agent=a1" 10
 check "log: resume by agent" wait_log "event=resume call=.* by=agent agent=a1" 10
+check "log: hold and resume by the caller, its late-offer refresh" \
+	sh -c "grep -q 'event=hold call=.* by=caller' '$SLOG' && grep -q 'event=resume call=.* by=caller' '$SLOG' && grep -q 'event=reinvite call=.* by=caller sdp=none' '$SLOG'"
 check "log: the G.729 re-offer refused (no-common-codec)" \
 	grep -q "event=reinvite-refused .*by=agent why=no-common-codec" "$SLOG"
-check "log: hold comes before resume" \
-	sh -c "grep -n 'event=hold \|event=resume ' '$SLOG' | head -1 | grep -q 'event=hold '"
+check "log: the agent's hold comes before its resume" \
+	sh -c "grep 'event=hold .*by=agent\|event=resume .*by=agent' '$SLOG' | head -1 | grep -q 'event=hold '"
 
 line=$(grep "event=call-end .*outcome=answered" "$SLOG" | tail -1)
 echo "  $line" | sed 's/.*caller_rx/  caller_rx/'
