@@ -101,12 +101,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		char user[64], num[16], pin[16];
 		int kind;
 
-		/* a dial code: as codes_incoming reads it */
+		/* a dial code: as codes_incoming reads it (*11-*17: login
+		 * to barge) */
 		if (msg->uri.user.l < sizeof(user) &&
 		    !pl_strcpy(&msg->uri.user, user, sizeof(user)) &&
 		    !codes_parse(user, &kind, num, sizeof(num), pin,
 				 sizeof(pin)) &&
-		    (kind < 0 || kind > 4 || strlen(pin) > 12))
+		    (kind < 0 || kind > 6 || strlen(pin) > 12))
 			__builtin_trap();
 	}
 	else if (!pl_strcmp(&msg->met, "INVITE")) {
