@@ -134,13 +134,31 @@ def register_with(user, password, realm):
     return answer(s)
 
 
+def answer_to(s, cseq, resend):
+    """The answer to CSeq `cseq`, sending the request again when none
+    came (as a UA's timer A does: a server busy starting up, or a
+    datagram lost, is not a failed registration); answers to an earlier
+    CSeq (a late reply to a resent request) are skipped."""
+    for wait in (2.0, 4.0, 8.0, 8.0):
+        s.settimeout(wait)
+        try:
+            while True:
+                a = answer(s)
+                if re.search(r"\r\nCSeq: %d " % cseq, a):
+                    return a
+        except socket.timeout:
+            resend()
+    fail("no answer to CSeq %d after 4 tries" % cseq)
+
+
 def register_many(realm, contact_port, n):
     """Registers positions p0..p{n-1} (passwords pw0..) with a contact on
     127.0.0.1:contact_port: one phone (e.g. a sipp UAS) for all."""
     for i in range(n):
         user = "p%d" % i
         s, callid = request("REGISTER", user=user)
-        a = answer(s)
+        a = answer_to(s, 1, lambda: request("REGISTER", user=user, s=s,
+                                             callid=callid))
         nonce = re.search(r'nonce="([^"]+)"', a).group(1)
         uri = "sip:%s@127.0.0.1:%d" % (user, PORT)
         resp = digest(user, realm, "pw%d" % i, nonce, "REGISTER", uri)
@@ -162,7 +180,7 @@ def register_many(realm, contact_port, n):
                 random.getrandbits(32), user, callid, user, contact_port,
                 extra)).encode()
         s.sendto(msg, DST)
-        a = answer(s)
+        a = answer_to(s, 2, lambda: s.sendto(msg, DST))
         if not a.startswith("SIP/2.0 200"):
             fail("register %s: %r" % (user, a.split("\r\n")[0]))
     print("ok   %d positions registered at 127.0.0.1:%d" %
