@@ -646,25 +646,26 @@ static int test_relay_transcode(void)
 	return relay_case(MEDIA_PT_PCMA);
 }
 
-static int test_relay_same_codec_thread(void)
+/* Runs a test with the fixture's legs relayed on the relay thread. */
+static int on_relay_thread(int (*test)(void))
 {
 	int err;
 
 	fix_thread = true;
-	err = relay_case(MEDIA_PT_PCMU);
+	err = test();
 	fix_thread = false;
 	return err;
+}
+
+static int test_relay_same_codec_thread(void)
+{
+	return on_relay_thread(test_relay_same_codec);
 }
 
 /* A PCMU caller and a PCMA agent through the relay thread. */
 static int test_relay_transcode_thread(void)
 {
-	int err;
-
-	fix_thread = true;
-	err = relay_case(MEDIA_PT_PCMA);
-	fix_thread = false;
-	return err;
+	return on_relay_thread(test_relay_transcode);
 }
 
 /* Every PCMU byte through PCMA and back stays within one quantisation
@@ -946,12 +947,7 @@ static int test_bridged_record(void)
 
 static int test_bridged_record_thread(void)
 {
-	int err;
-
-	fix_thread = true;
-	err = bridged_record_case();
-	fix_thread = false;
-	return err;
+	return on_relay_thread(test_bridged_record);
 }
 
 /* A child process blasting PCMU at the even ports from port_lo to
@@ -1100,12 +1096,7 @@ static int test_relay_hangup(void)
 
 static int test_relay_hangup_thread(void)
 {
-	int err;
-
-	fix_thread = true;
-	err = hangup_case();
-	fix_thread = false;
-	return err;
+	return on_relay_thread(test_relay_hangup);
 }
 
 static int test_listen(void)
@@ -1297,12 +1288,7 @@ static int test_leg_dtmf(void)
 /* Digits seen by the relay thread reach the handler on the loop. */
 static int test_leg_dtmf_thread(void)
 {
-	int err;
-
-	fix_thread = true;
-	err = test_leg_dtmf();
-	fix_thread = false;
-	return err;
+	return on_relay_thread(test_leg_dtmf);
 }
 
 static int test_leg_args(void)
@@ -1501,12 +1487,7 @@ static int test_strict_source(void)
 
 static int test_strict_source_thread(void)
 {
-	int err;
-
-	fix_thread = true;
-	err = strict_source_case();
-	fix_thread = false;
-	return err;
+	return on_relay_thread(test_strict_source);
 }
 
 /* A caller behind NAT (latch): its RTP comes from another port than its
@@ -1587,12 +1568,7 @@ static int test_strict_nat(void)
 
 static int test_strict_nat_thread(void)
 {
-	int err;
-
-	fix_thread = true;
-	err = strict_nat_case();
-	fix_thread = false;
-	return err;
+	return on_relay_thread(test_strict_nat);
 }
 
 /* Strays while a latching leg learns: bursts whose sequence numbers
@@ -1665,12 +1641,7 @@ static int test_strict_burst(void)
 
 static int test_strict_burst_thread(void)
 {
-	int err;
-
-	fix_thread = true;
-	err = strict_burst_case();
-	fix_thread = false;
-	return err;
+	return on_relay_thread(test_strict_burst);
 }
 
 /* A re-INVITE: the same address again keeps the learned source; a new
