@@ -1224,10 +1224,18 @@ static int expr_parse(struct acd *acd, struct skexpr **ep, const char *s,
 	return 0;
 }
 
-int queue_conf_check(struct acd *acd, const struct acd_queue_conf *f)
+/* Checks a queue's configuration, for adding it or changing it: its
+ * tenant first (found in *tp), then its settings. */
+int queue_conf_check(struct acd *acd, const struct acd_queue_conf *f,
+		     struct tenant **tp)
 {
 	const char *id = f->id;
 
+	*tp = find_named(acd->tenants, f->tenant);
+	if (!*tp)
+		return acd_err(acd, f->tenant ? ENOENT : EINVAL,
+			       "queue \"%s\": unknown tenant \"%s\"", id,
+			       f->tenant ? f->tenant : "(null)");
 	if ((unsigned)f->strategy >= ACD_STRATEGY_COUNT)
 		return acd_err(acd, EINVAL, "queue \"%s\": strategy %d "
 			       "unknown", id, (int)f->strategy);
@@ -1399,12 +1407,7 @@ int acd_queue_add(struct acd *acd, const struct acd_queue_conf *f)
 	if (acd_queue_find(acd, f->id))
 		return acd_err(acd, EEXIST, "queue \"%s\" already exists",
 			       f->id);
-	t = find_named(acd->tenants, f->tenant);
-	if (!t)
-		return acd_err(acd, f->tenant ? ENOENT : EINVAL,
-			       "queue \"%s\": unknown tenant \"%s\"", f->id,
-			       f->tenant ? f->tenant : "(null)");
-	err = queue_conf_check(acd, f);
+	err = queue_conf_check(acd, f, &t);
 	if (err)
 		return err;
 

@@ -349,7 +349,8 @@ void queue_settings_copy(struct queue *q, const struct acd_queue_conf *f);
 int queue_routing_parse(struct acd *acd, const struct acd_queue_conf *f,
 			struct queue *q);
 void queue_destroy(void *arg);
-int queue_conf_check(struct acd *acd, const struct acd_queue_conf *f);
+int queue_conf_check(struct acd *acd, const struct acd_queue_conf *f,
+		     struct tenant **tp);
 void *acd_named_find(const struct hash *h, const char *id);
 
 /* timers.c */

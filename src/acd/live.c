@@ -265,12 +265,7 @@ int acd_queue_routing_set(struct acd *acd, const struct acd_queue_conf *f)
 	q = acd_queue_find(acd, f->id);
 	if (!q)
 		return acd_err(acd, ENOENT, "unknown queue \"%s\"", f->id);
-	t = acd_named_find(acd->tenants, f->tenant);
-	if (!t)
-		return acd_err(acd, f->tenant ? ENOENT : EINVAL,
-			       "queue \"%s\": unknown tenant \"%s\"", f->id,
-			       f->tenant ? f->tenant : "(null)");
-	err = queue_conf_check(acd, f);
+	err = queue_conf_check(acd, f, &t);
 	if (err)
 		return err;
 	for (le = list_head(&q->members); le; le = le->next) {
