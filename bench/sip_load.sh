@@ -314,20 +314,18 @@ bg_port() {
 	exit 1
 }
 # media_stop NAME: stops the phone and the tools; when lean, sets SENT
-# RECEIVED LATE P50 P99 (round trip, µs) from the talker
+# RECEIVED P99 (round trip, µs) from the talker
 media_stop() {
 	uas_stop
-	SENT=- RECEIVED=- LATE=- P50=- P99=- TOOL_US=-
+	SENT=- RECEIVED=- P99=- TOOL_US=-
 	[ "${MEDIA:-lean}" = sipp ] && return
 	kill "$TPID" "$EPID" 2>/dev/null
 	wait "$TPID" "$EPID" 2>/dev/null
 	f="$W/$1.talk"
 	SENT=$(sed -n 's/.* sent=\([0-9]*\).*/\1/p' "$f")
 	RECEIVED=$(sed -n 's/.* received=\([0-9]*\).*/\1/p' "$f")
-	LATE=$(sed -n 's/.* late=\([0-9]*\).*/\1/p' "$f")
-	P50=$(sed -n 's/.* rtt_p50_us=\([0-9]*\).*/\1/p' "$f")
 	P99=$(sed -n 's/.* rtt_p99_us=\([0-9]*\).*/\1/p' "$f")
-	SENT=${SENT:-0} RECEIVED=${RECEIVED:-0} LATE=${LATE:-0}
+	SENT=${SENT:-0} RECEIVED=${RECEIVED:-0}
 	# the load tools' CPU per packet they sent or received: what a
 	# datagram costs on this machine with batched system calls
 	TOOL_US=$(python3 - "$f" "$W/$1.echo" <<'PY'
@@ -363,7 +361,7 @@ ceiling_run() {
 }
 
 # bridged_run NAME RATE CALLS TALK_S AGENTS: the calls through plateau;
-# fills OK KO WALL CONN LOSS_IN LOSS_RT RELAYED (and P50 P99)
+# fills OK KO WALL CONN LOSS_IN LOSS_RT RELAYED BUSY PCORES (and P99)
 bridged_run() {
 	nm=$1 rate=$2 calls=$3 talk=$4 agents=$5
 	serve_start "$agents" login
